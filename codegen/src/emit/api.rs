@@ -1,0 +1,165 @@
+//! API files: one struct per tag with one `async` method per operation, plus
+//! the `ErrorCode` enum built from every `x-inin-error-codes` entry.
+//!
+//! Each operation becomes two methods: `op(&self, body)` returning the
+//! decoded success body, and `op_with_info(&self, body)` returning it inside
+//! the runtime's `ApiResponse` (status, headers, correlation id). The HTTP
+//! work is done by the runtime's `Client::send`; generated code only names
+//! the method, the path and the types.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_lines, sanitize, spec_docs};
+use super::model::enum_def;
+use super::rust::{ident, type_tokens, Uses};
+use crate::ir::{ApiGroup, ErrorCode, Operation, Variant};
+
+/// The tokens of the file holding `group`.
+pub fn api_file(group: &ApiGroup) -> TokenStream {
+    let mut models = BTreeSet::new();
+    let mut uses = Uses::default();
+    for op in &group.operations {
+        for ty in op.body.iter().map(|b| &b.ty).chain(op.success.as_ref()) {
+            uses.add(ty);
+            models.extend(ty.named());
+        }
+    }
+    let model_use = (!models.is_empty()).then(|| {
+        let names = models.iter().map(|n| ident(n));
+        quote!(use crate::models::{ #(#names),* };)
+    });
+    let uses = uses.items();
+    let name = ident(&group.name);
+    let module_docs = format!(" Operations tagged `{}` in the spec.", group.tag);
+    let docs = match group.docs.as_deref() {
+        Some(text) if text.trim() != group.tag => spec_docs(Some(text)),
+        _ => doc_lines(&format!("The `{}` operations of the API.", group.tag)),
+    };
+    let methods = group.operations.iter().map(operation);
+    quote! {
+        #![doc = #module_docs]
+        use reqwest::Method;
+        #uses
+        #model_use
+        use crate::{ApiResponse, Client, Error};
+
+        #docs
+        ///
+        /// Cloning is cheap: clones share the [`Client`] and its connection pool.
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            client: Client,
+        }
+
+        impl #name {
+            /// Creates the API over `client`.
+            pub fn new(client: Client) -> Self {
+                Self { client }
+            }
+
+            /// The client this API sends requests with.
+            pub fn client(&self) -> &Client {
+                &self.client
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn operation(op: &Operation) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let with_info = format_ident!("{}_with_info", op.fn_name.trim_start_matches("r#"));
+    let method = ident(&op.method);
+    let path = &op.path;
+    let success = op.success.as_ref().map_or_else(|| quote!(()), type_tokens);
+    let (param, arg) = match &op.body {
+        Some(body) => {
+            let ty = type_tokens(&body.ty);
+            (quote!(body: &#ty), quote!(Some(body)))
+        }
+        None => (TokenStream::new(), quote!(None::<&()>)),
+    };
+    let call_arg = op.body.as_ref().map(|_| quote!(body));
+    let docs = doc_lines(&operation_docs(op));
+    let info_docs = doc_lines(&format!(
+        "Like [`{0}`](Self::{0}), but also returns the response's status, headers and correlation id.\n\n\
+         # Errors\n\nThe same as [`{0}`](Self::{0}).",
+        op.fn_name
+    ));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #fn_name(&self, #param) -> Result<#success, Error> {
+            self.#with_info(#call_arg).await.map(ApiResponse::into_body)
+        }
+
+        #info_docs
+        #deprecated
+        pub async fn #with_info(&self, #param) -> Result<ApiResponse<#success>, Error> {
+            self.client.send(Method::#method, #path, #arg).await
+        }
+    }
+}
+
+/// The Markdown doc comment of an operation: summary, description, the
+/// request it wraps, permissions, scopes and the documented errors.
+pub fn operation_docs(op: &Operation) -> String {
+    let mut out = String::new();
+    if let Some(summary) = &op.summary {
+        out.push_str(&sanitize(summary));
+        out.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        out.push_str(&sanitize(description));
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!("Wraps `{} {}`.\n", op.method, op.path));
+    if let Some(p) = &op.permissions {
+        let kind = if p.all { "ALL" } else { "ANY" };
+        let names: Vec<String> = p.names.iter().map(|n| format!("`{n}`")).collect();
+        out.push_str(&format!("\nRequires {kind} permissions: {}.\n", names.join(", ")));
+    }
+    if !op.scopes.is_empty() {
+        let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
+        out.push_str(&format!("\nOAuth scopes: {}.\n", scopes.join(", ")));
+    }
+    let errors: Vec<_> = op.responses.iter().filter(|r| !r.status.starts_with('2')).collect();
+    if !errors.is_empty() {
+        out.push_str("\n# Errors\n\nReturns an error for a transport failure, an answer that does not decode, ");
+        out.push_str("or a non-2xx status. The statuses the API documents:\n\n");
+        out.push_str("| Status | Description | Error codes |\n|---|---|---|\n");
+        for r in errors {
+            let codes: Vec<String> = r.error_codes.iter().map(|(c, _)| format!("`{c}`")).collect();
+            out.push_str(&format!("| {} | {} | {} |\n", r.status, table_cell(&r.description), codes.join(", ")));
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+/// Spec prose made safe for one Markdown table cell.
+pub fn table_cell(text: &str) -> String {
+    sanitize(text).replace('\n', " ").replace('|', "\\|")
+}
+
+/// The `ErrorCode` enum: every code the API documents, with its message
+/// template as docs.
+pub fn error_code_file(codes: &[ErrorCode]) -> TokenStream {
+    let variants: Vec<Variant> = codes
+        .iter()
+        .map(|c| Variant { name: c.variant.clone(), wire: c.code.clone(), docs: Some(c.message.clone()) })
+        .collect();
+    let docs = doc_lines(
+        "An error code from an `ErrorBody`, as documented by the spec's `x-inin-error-codes`.\n\n\
+         Each variant's docs give the message template the API uses for it.",
+    );
+    let def = enum_def("ErrorCode", docs, &variants);
+    quote! {
+        #![doc = " Error codes documented by the spec (`x-inin-error-codes`)."]
+        #def
+    }
+}

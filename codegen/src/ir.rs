@@ -1,0 +1,203 @@
+//! The intermediate model between *resolve* and *emit*.
+//!
+//! It is deliberately small: everything in it is already decided (Rust names,
+//! Rust types, which fields are required, docs), so the emitters only render,
+//! and every `$ref` has been replaced by the name of the Rust type it denotes.
+//! Everything is held in `Vec`s in spec order, which keeps output
+//! deterministic.
+
+/// A whole compiled spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title` of the spec.
+    pub title: String,
+    /// Named types, in spec order; a type's inline types follow it in
+    /// [`TypeDef::inline`].
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by their first tag, in order of first appearance.
+    pub groups: Vec<ApiGroup>,
+    /// Every distinct `x-inin-error-codes` entry, in order of first appearance.
+    pub error_codes: Vec<ErrorCode>,
+}
+
+/// A Rust type produced from a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust type name (`UpperCamelCase`, unique in the crate).
+    pub name: String,
+    /// JSON pointer of the schema it comes from.
+    pub pointer: String,
+    /// The schema's description.
+    pub docs: Option<String>,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+    /// Types declared inline in this schema (for example a property's enum),
+    /// emitted next to it.
+    pub inline: Vec<TypeDef>,
+}
+
+/// The shape of a [`TypeDef`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Vec<Field>),
+    /// A string enum; unknown values are kept by a catch-all variant.
+    Enum(Vec<Variant>),
+    /// Another name for a type (`pub type Name = …;`).
+    Alias(TypeRef),
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust field name (`snake_case`, possibly a raw identifier like `r#type`).
+    pub name: String,
+    /// The property name on the wire, exactly as in the spec.
+    pub wire_name: String,
+    /// The property's description.
+    pub docs: Option<String>,
+    /// The field's type, without the `Option` of optional fields.
+    pub ty: TypeRef,
+    /// Whether the spec lists the property in `required`.
+    pub required: bool,
+    /// Whether the type refers back to the struct holding it by value, so it
+    /// must be boxed.
+    pub boxed: bool,
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Rust variant name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire: String,
+    /// Documentation for the variant, if the spec gives any.
+    pub docs: Option<String>,
+}
+
+/// A reference to a Rust type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64` (`format: int64`, or an integer without format).
+    I64,
+    /// `f32` (`format: float`).
+    F32,
+    /// `f64` (a number without format, or `format: double`).
+    F64,
+    /// The runtime's date-time type (`format: date-time`).
+    DateTime,
+    /// Any JSON value (a schema without type or properties).
+    Json,
+    /// A generated type, by Rust name.
+    Named(String),
+    /// `Vec<T>` (`type: array`).
+    List(Box<TypeRef>),
+    /// An ordered `String`-keyed map (`additionalProperties`).
+    Map(Box<TypeRef>),
+}
+
+/// The operations of one tag: one Rust API struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiGroup {
+    /// The tag name in the spec.
+    pub tag: String,
+    /// Rust struct name, e.g. `EventsApi`.
+    pub name: String,
+    /// Rust module/file name, e.g. `events_api`.
+    pub module: String,
+    /// The tag's description.
+    pub docs: Option<String>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId` as in the spec.
+    pub id: String,
+    /// Rust method name (`snake_case` of the operation id).
+    pub fn_name: String,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The path template, e.g. `/api/v2/events/conversations`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`, when not empty.
+    pub description: Option<String>,
+    /// The JSON request body, if any.
+    pub body: Option<Body>,
+    /// The type of the success (2xx) response body; `None` for no content.
+    pub success: Option<TypeRef>,
+    /// Every declared response, success and errors, in spec order.
+    pub responses: Vec<Response>,
+    /// `x-inin-requires-permissions`.
+    pub permissions: Option<Permissions>,
+    /// OAuth scopes from the operation's `security`.
+    pub scopes: Vec<String>,
+    /// Whether the operation is deprecated.
+    pub deprecated: bool,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The body's type.
+    pub ty: TypeRef,
+    /// The request body's description.
+    pub docs: Option<String>,
+}
+
+/// One declared response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Status code (`"200"`, `"4XX"`, `"default"`).
+    pub status: String,
+    /// The response's description.
+    pub description: String,
+    /// The body type, if the response has a JSON body.
+    pub ty: Option<TypeRef>,
+    /// `x-inin-error-codes` of this response: code and message, in spec order.
+    pub error_codes: Vec<(String, String)>,
+}
+
+/// `x-inin-requires-permissions`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permissions {
+    /// `true` for `ALL` (every permission needed), `false` for `ANY`.
+    pub all: bool,
+    /// The permission names.
+    pub names: Vec<String>,
+}
+
+/// One error code from `x-inin-error-codes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The code on the wire, e.g. `max.batch.size.surpassed`.
+    pub code: String,
+    /// Rust variant name, e.g. `MaxBatchSizeSurpassed`.
+    pub variant: String,
+    /// The message template the API documents for it.
+    pub message: String,
+}
+
+impl TypeRef {
+    /// Names of generated types this reference mentions.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Stage 2, *resolve*: [`openapiv3::OpenAPI`] → [`crate::ir::Api`].
+//!
+//! Names are decided here (see [`crate::naming`]), every `$ref` is replaced
+//! by the Rust type it denotes, and anything the generator cannot compile is
+//! reported with its JSON pointer.
+
+mod operation;
+mod schema;
+
+use openapiv3::OpenAPI;
+
+use crate::error::Result;
+use crate::ir::{Api, ErrorCode};
+
+/// Resolves a parsed spec into the intermediate model.
+pub fn resolve(spec: &OpenAPI) -> Result<Api> {
+    let empty = Default::default();
+    let schemas = spec.components.as_ref().map_or(&empty, |c| &c.schemas);
+    let mut resolver = schema::SchemaResolver::new(schemas);
+    let mut types = resolver.resolve_all()?;
+    let mut extra = Vec::new();
+    let operations = operation::resolve_operations(spec, &mut resolver, &mut extra)?;
+    types.append(&mut extra);
+    let groups = operation::group(operations, &mut resolver.types, &spec.tags);
+    Ok(Api { title: spec.info.title.clone(), error_codes: error_codes(&groups), types, groups })
+}
+
+/// Every distinct error code of every response, in order of first
+/// appearance; the first message given for a code wins.
+fn error_codes(groups: &[crate::ir::ApiGroup]) -> Vec<ErrorCode> {
+    let mut codes: Vec<(String, String)> = Vec::new();
+    let all = groups.iter().flat_map(|g| &g.operations).flat_map(|op| &op.responses).flat_map(|r| &r.error_codes);
+    for (code, message) in all {
+        if !codes.iter().any(|(c, _)| c == code) {
+            codes.push((code.clone(), message.clone()));
+        }
+    }
+    schema::variant_names(codes.iter().map(|(code, _)| code))
+        .into_iter()
+        .zip(codes)
+        .map(|(variant, (code, message))| ErrorCode { code, variant, message })
+        .collect()
+}

@@ -1,0 +1,6 @@
+//! Project automation for the Genesys Events SDK workspace (`cargo xtask ...`).
+//!
+//! The library part holds the pieces that tests can exercise directly.
+
+pub mod spec_equiv;
+pub mod sync;
