@@ -66,7 +66,13 @@ pub fn model_file(def: &TypeDef) -> TokenStream {
 fn type_def(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(fields) => struct_def(def, fields),
-        TypeKind::Enum(variants) => enum_def(&def.name, spec_docs(def.docs.as_deref()), variants),
+        TypeKind::Enum(variants) => {
+            let docs = match def.docs.as_deref() {
+                Some(_) => spec_docs(def.docs.as_deref()),
+                None => doc_lines(&format!("The values of `{}`.", spec_path(&def.pointer))),
+            };
+            enum_def(&def.name, docs, variants)
+        }
         TypeKind::Alias(ty) => {
             let docs = match def.docs.as_deref() {
                 Some(_) => spec_docs(def.docs.as_deref()),
@@ -77,6 +83,13 @@ fn type_def(def: &TypeDef) -> TokenStream {
             quote! { #docs pub type #name = #ty; }
         }
     }
+}
+
+/// A readable name for the schema at `pointer`: `#/components/schemas/A/properties/b`
+/// becomes `A.b`.
+fn spec_path(pointer: &str) -> String {
+    let path = pointer.strip_prefix("#/components/schemas/").unwrap_or(pointer);
+    path.replace("/properties/", ".").replace("~1", "/").replace("~0", "~")
 }
 
 fn field_type(field: &Field) -> TokenStream {
@@ -101,7 +114,10 @@ fn struct_def(def: &TypeDef, fields: &[Field]) -> TokenStream {
     let no_required = fields.iter().all(|f| !f.required);
     let default = no_required.then(|| quote!(Default,));
     let field_items = fields.iter().map(|f| {
-        let docs = spec_docs(f.docs.as_deref());
+        let docs = match f.docs.as_deref() {
+            Some(_) => spec_docs(f.docs.as_deref()),
+            None => doc_lines(&format!("The `{}` property.", f.wire_name)),
+        };
         let fname = ident(&f.name);
         let wire = &f.wire_name;
         let rename = (!camel_case && f.name != f.wire_name).then(|| quote!(#[serde(rename = #wire)]));

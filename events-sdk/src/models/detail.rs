@@ -7,12 +7,16 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Detail {
+    /// The `errorCode` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
+    /// The `fieldName` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
+    /// The `entityId` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+    /// The `entityName` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
 }

@@ -9,26 +9,37 @@ use super::{Detail, Limit};
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
+    /// The `message` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The `code` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The `status` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
+    /// The `entityId` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
+    /// The `entityName` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
+    /// The `messageWithParams` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_with_params: Option<String>,
+    /// The `messageParams` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_params: Option<BTreeMap<String, String>>,
+    /// The `contextId` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context_id: Option<String>,
+    /// The `details` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<Detail>>,
+    /// The `errors` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorBody>>,
+    /// The `limit` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<Limit>,
 }

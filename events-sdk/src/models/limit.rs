@@ -6,10 +6,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Limit {
+    /// The `key` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The `namespace` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<LimitNamespace>,
+    /// The `value` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
@@ -39,6 +42,7 @@ impl Limit {
     }
 }
 
+/// The values of `Limit.namespace`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LimitNamespace {
