@@ -10,14 +10,15 @@ fn spec_text() -> String {
 
 fn bench(c: &mut Criterion) {
     let text = spec_text();
+    let options = codegen::Options::new("spec/events-api.yaml", "events_sdk");
     c.bench_function("generate events-api.yaml (load+resolve+emit+format)", |b| {
-        b.iter(|| codegen::generate_str(&text, "spec/events-api.yaml").expect("generates"))
+        b.iter(|| codegen::generate_str(&text, &options).expect("generates"))
     });
     c.bench_function("load", |b| b.iter(|| codegen::load::load_str(&text, "spec").expect("loads")));
     let spec = codegen::load::load_str(&text, "spec").expect("loads");
     c.bench_function("resolve", |b| b.iter(|| codegen::resolve::resolve(&spec).expect("resolves")));
     let api = codegen::resolve::resolve(&spec).expect("resolves");
-    c.bench_function("emit+format", |b| b.iter(|| codegen::emit::emit(&api, "spec").expect("emits")));
+    c.bench_function("emit+format", |b| b.iter(|| codegen::emit::emit(&api, &options).expect("emits")));
 }
 
 criterion_group! {

@@ -11,6 +11,8 @@
 pub struct Api {
     /// `info.title` of the spec.
     pub title: String,
+    /// The first `servers` URL, if any.
+    pub base_url: Option<String>,
     /// Named types, in spec order; a type's inline types follow it in
     /// [`TypeDef::inline`].
     pub types: Vec<TypeDef>,

@@ -18,7 +18,7 @@
 //!
 //! # Output layout
 //!
-//! Paths are relative to the SDK crate root; all of them lie under `src/models/` and `src/apis/`, which the generator owns entirely:
+//! Paths are relative to the SDK crate root; all of them lie under `src/models/`, `src/apis/` and `docs/`, which the generator owns entirely:
 //!
 //! * `models/<schema>.rs`: one file per named schema, with the inline types
 //!   declared inside it (e.g. the enum of `UserRoutingStatusEvent.status`),
@@ -26,6 +26,8 @@
 //!   spec change's diff next to the model it touches.
 //! * `apis/<tag>_api.rs`: one struct per tag with one `async` method per
 //!   operation; `apis/error_code.rs`: the `ErrorCode` enum; `apis/mod.rs`.
+//! * `docs/`: Markdown reference pages (`docs/<Api>.md`,
+//!   `docs/models/<Model>.md`, `docs/README.md`), owned like the code.
 //!
 //! # Runtime contract
 //!
@@ -53,7 +55,7 @@ pub mod resolve;
 
 use std::path::Path;
 
-pub use emit::GeneratedFile;
+pub use emit::{GeneratedFile, Options};
 pub use error::{Error, Result};
 
 /// What one run produced.
@@ -67,20 +69,26 @@ pub struct Output {
     pub operations: usize,
 }
 
-/// Runs the whole pipeline on spec `text`; `source` names the spec in
-/// errors and in the generated files' header.
-pub fn generate_str(text: &str, source: &str) -> Result<Output> {
-    let spec = load::load_str(text, source)?;
+/// Runs the whole pipeline on spec `text`; `options.source` names the spec
+/// in errors and in the generated files' header.
+pub fn generate_str(text: &str, options: &Options) -> Result<Output> {
+    let spec = load::load_str(text, &options.source)?;
     let api = resolve::resolve(&spec)?;
-    let files = emit::emit(&api, source)?;
+    let files = emit::emit(&api, options)?;
     let models = spec.components.as_ref().map_or(0, |c| c.schemas.len());
     let operations = api.groups.iter().map(|g| g.operations.len()).sum();
     Ok(Output { files, models, operations })
 }
 
-/// Runs the whole pipeline on the spec file at `path`; `source` names it in
-/// the generated files' header (e.g. a path relative to the workspace).
-pub fn generate_file(path: &Path, source: &str) -> Result<Output> {
+/// Runs the whole pipeline on the spec file at `path`.
+pub fn generate_file(path: &Path, options: &Options) -> Result<Output> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::Read { path: path.to_path_buf(), source: e })?;
-    generate_str(&text, source)
+    generate_str(&text, options)
+}
+
+impl Options {
+    /// Options for a spec named `source` generating the crate `crate_name`.
+    pub fn new(source: impl Into<String>, crate_name: impl Into<String>) -> Self {
+        Options { source: source.into(), crate_name: crate_name.into() }
+    }
 }

@@ -10,6 +10,10 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+fn opts(source: &str) -> codegen::Options {
+    codegen::Options::new(source, "fixture_sdk")
+}
+
 fn all_files(output: &codegen::Output) -> String {
     output.files.iter().map(|f| format!("=== {}\n{}", f.path, f.contents)).collect()
 }
@@ -20,7 +24,7 @@ fn all_files(output: &codegen::Output) -> String {
 /// reviewed one.
 #[test]
 fn small_spec_snapshot() {
-    let output = codegen::generate_str(&fixture("small.yaml"), "tests/fixtures/small.yaml").expect("generates");
+    let output = codegen::generate_str(&fixture("small.yaml"), &opts("tests/fixtures/small.yaml")).expect("generates");
     assert_eq!((output.models, output.operations), (4, 2));
     insta::assert_snapshot!(all_files(&output));
 }
@@ -28,13 +32,13 @@ fn small_spec_snapshot() {
 /// Proves the output is byte-for-byte deterministic across runs.
 #[test]
 fn output_is_deterministic() {
-    let a = codegen::generate_str(&fixture("small.yaml"), "x.yaml").expect("generates");
-    let b = codegen::generate_str(&fixture("small.yaml"), "x.yaml").expect("generates");
+    let a = codegen::generate_str(&fixture("small.yaml"), &opts("x.yaml")).expect("generates");
+    let b = codegen::generate_str(&fixture("small.yaml"), &opts("x.yaml")).expect("generates");
     assert_eq!(a, b);
 }
 
 fn error_of(name: &str) -> String {
-    match codegen::generate_str(&fixture(name), name) {
+    match codegen::generate_str(&fixture(name), &opts(name)) {
         Ok(_) => panic!("{name} should not generate"),
         Err(e) => e.to_string(),
     }
@@ -72,8 +76,8 @@ fn parameters_are_an_error_with_pointer() {
 /// not OpenAPI at all.
 #[test]
 fn non_openapi_input_is_an_error() {
-    let err = codegen::generate_str("just: a map\n", "x.yaml").expect_err("not OpenAPI");
+    let err = codegen::generate_str("just: a map\n", &opts("x.yaml")).expect_err("not OpenAPI");
     assert!(err.to_string().starts_with("x.yaml"), "{err}");
-    let err = codegen::generate_str("{\"openapi\": 3", "x.json").expect_err("truncated JSON");
+    let err = codegen::generate_str("{\"openapi\": 3", &opts("x.json")).expect_err("truncated JSON");
     assert!(err.to_string().starts_with("x.json:1:"), "{err}");
 }

@@ -17,8 +17,9 @@ use super::model::enum_def;
 use super::rust::{ident, type_tokens, Uses};
 use crate::ir::{ApiGroup, ErrorCode, Operation, Variant};
 
-/// The tokens of the file holding `group`.
-pub fn api_file(group: &ApiGroup) -> TokenStream {
+/// The tokens of the file holding `group`; `examples` holds one doctest
+/// text per operation, in order.
+pub fn api_file(group: &ApiGroup, examples: &[String]) -> TokenStream {
     let mut models = BTreeSet::new();
     let mut uses = Uses::default();
     for op in &group.operations {
@@ -38,7 +39,7 @@ pub fn api_file(group: &ApiGroup) -> TokenStream {
         Some(text) if text.trim() != group.tag => spec_docs(Some(text)),
         _ => doc_lines(&format!("The `{}` operations of the API.", group.tag)),
     };
-    let methods = group.operations.iter().map(operation);
+    let methods = group.operations.iter().zip(examples).map(|(op, example)| operation(op, example));
     quote! {
         #![doc = #module_docs]
         use reqwest::Method;
@@ -70,7 +71,7 @@ pub fn api_file(group: &ApiGroup) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation) -> TokenStream {
+fn operation(op: &Operation, example: &str) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let with_info = format_ident!("{}_with_info", op.fn_name.trim_start_matches("r#"));
     let method = ident(&op.method);
@@ -84,7 +85,7 @@ fn operation(op: &Operation) -> TokenStream {
         None => (TokenStream::new(), quote!(None::<&()>)),
     };
     let call_arg = op.body.as_ref().map(|_| quote!(body));
-    let docs = doc_lines(&operation_docs(op));
+    let docs = doc_lines(&format!("{}\n\n# Example\n\n```no_run\n{example}\n```", operation_docs(op)));
     let info_docs = doc_lines(&format!(
         "Like [`{0}`](Self::{0}), but also returns the response's status, headers and correlation id.\n\n\
          # Errors\n\nThe same as [`{0}`](Self::{0}).",

@@ -22,7 +22,8 @@ pub fn resolve(spec: &OpenAPI) -> Result<Api> {
     let operations = operation::resolve_operations(spec, &mut resolver, &mut extra)?;
     types.append(&mut extra);
     let groups = operation::group(operations, &mut resolver.types, &spec.tags);
-    Ok(Api { title: spec.info.title.clone(), error_codes: error_codes(&groups), types, groups })
+    let base_url = spec.servers.first().map(|s| s.url.clone());
+    Ok(Api { title: spec.info.title.clone(), base_url, error_codes: error_codes(&groups), types, groups })
 }
 
 /// Every distinct error code of every response, in order of first

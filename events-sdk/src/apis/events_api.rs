@@ -54,6 +54,38 @@ impl EventsApi {
     /// | 500 | The server encountered an unexpected condition which prevented it from fulfilling the request. | `internal.server.error` |
     /// | 503 | Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance). | `service.unavailable` |
     /// | 504 | The request timed out. | `authentication.request.timeout`, `request.timeout` |
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use events_sdk::models::{
+    ///     BatchConversationEventRequest, EndTransferEvent, EndTransferEventFinalState,
+    /// };
+    /// use events_sdk::{Client, DateTime, Error, EventsApi};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .access_token(std::env::var("GENESYS_CLOUD_ACCESS_TOKEN")?)
+    ///     .build()?;
+    /// let api = EventsApi::new(client);
+    /// let at: DateTime = "2026-12-04T10:15:30.000Z".parse()?;
+    /// let end_transfer_event = EndTransferEvent::new(
+    ///     "1627d5c0-cd4f-478d-a69c-764e0ba735e2",
+    ///     at,
+    ///     "f9427940-a058-4da8-abea-613adc44cc7b",
+    ///     "781bd03f-7706-4683-ae36-6d68297f85d7",
+    ///     EndTransferEventFinalState::Completed,
+    ///     "ad3ff4c5-5704-4158-a7c6-2c9c07c5460f",
+    /// );
+    /// let body = BatchConversationEventRequest::new()
+    ///     .with_end_transfer_events(vec![end_transfer_event]);
+    /// match api.post_events_conversations(&body).await {
+    ///     Ok(answer) => println!("{answer:?}"),
+    ///     Err(Error::Api(error)) => eprintln!("the API refused the request: {error}"),
+    ///     Err(error) => eprintln!("the request failed: {error}"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn post_events_conversations(
         &self,
         body: &BatchConversationEventRequest,
@@ -99,6 +131,38 @@ impl EventsApi {
     /// | 500 | The server encountered an unexpected condition which prevented it from fulfilling the request. | `internal.server.error` |
     /// | 503 | Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance). | `service.unavailable` |
     /// | 504 | The request timed out. | `authentication.request.timeout`, `request.timeout` |
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use events_sdk::models::{
+    ///     BatchUserRoutingStatusEventRequest, UserRoutingStatusEvent,
+    ///     UserRoutingStatusEventStatus,
+    /// };
+    /// use events_sdk::{Client, DateTime, Error, EventsApi};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .access_token(std::env::var("GENESYS_CLOUD_ACCESS_TOKEN")?)
+    ///     .build()?;
+    /// let api = EventsApi::new(client);
+    /// let at: DateTime = "2026-12-04T10:15:30.000Z".parse()?;
+    /// let user_routing_status_event = UserRoutingStatusEvent::new(
+    ///     "1627d5c0-cd4f-478d-a69c-764e0ba735e2",
+    ///     at,
+    ///     "aa8ecc33-dd4f-478d-a7d0-d35627f96deb",
+    ///     UserRoutingStatusEventStatus::OffQueue,
+    ///     "52eb40ef-f465-4baf-a6ad-22271bf1df2d",
+    /// );
+    /// let body = BatchUserRoutingStatusEventRequest::new()
+    ///     .with_user_routing_status_events(vec![user_routing_status_event]);
+    /// match api.post_events_users_routingstatus(&body).await {
+    ///     Ok(answer) => println!("{answer:?}"),
+    ///     Err(Error::Api(error)) => eprintln!("the API refused the request: {error}"),
+    ///     Err(error) => eprintln!("the request failed: {error}"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn post_events_users_routingstatus(
         &self,
         body: &BatchUserRoutingStatusEventRequest,
@@ -148,6 +212,34 @@ impl EventsApi {
     /// | 500 | The server encountered an unexpected condition which prevented it from fulfilling the request. | `internal.server.error` |
     /// | 503 | Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance). | `service.unavailable` |
     /// | 504 | The request timed out. | `authentication.request.timeout`, `request.timeout` |
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use events_sdk::models::{BatchUserPresenceEventRequest, UserPresenceEvent};
+    /// use events_sdk::{Client, DateTime, Error, EventsApi};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .access_token(std::env::var("GENESYS_CLOUD_ACCESS_TOKEN")?)
+    ///     .build()?;
+    /// let api = EventsApi::new(client);
+    /// let at: DateTime = "2026-12-04T10:15:30.000Z".parse()?;
+    /// let user_presence_event = UserPresenceEvent::new(
+    ///     "1627d5c0-cd4f-478d-a69c-764e0ba735e2",
+    ///     at,
+    ///     "2fa86729-ef3c-44bf-af3a-91164649fdff",
+    ///     "52eb40ef-f465-4baf-a6ad-22271bf1df2d",
+    /// );
+    /// let body = BatchUserPresenceEventRequest::new()
+    ///     .with_user_presence_events(vec![user_presence_event]);
+    /// match api.post_events_users_presence(&body).await {
+    ///     Ok(answer) => println!("{answer:?}"),
+    ///     Err(Error::Api(error)) => eprintln!("the API refused the request: {error}"),
+    ///     Err(error) => eprintln!("the request failed: {error}"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn post_events_users_presence(
         &self,
         body: &BatchUserPresenceEventRequest,
