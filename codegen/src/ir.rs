@@ -20,6 +20,31 @@ pub struct Api {
     pub groups: Vec<ApiGroup>,
     /// Every distinct `x-inin-error-codes` entry, in order of first appearance.
     pub error_codes: Vec<ErrorCode>,
+    /// Batch request types (see `resolve::batch`), in spec order.
+    pub batches: Vec<BatchDef>,
+}
+
+/// A batch request type: an object made only of optional lists of objects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchDef {
+    /// The batch struct's Rust name.
+    pub type_name: String,
+    /// The type of one event: the element type of a single-list batch, or
+    /// the generated enum over all lists.
+    pub event_type: String,
+    /// The lists, in spec order.
+    pub lists: Vec<BatchList>,
+}
+
+/// One list of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchList {
+    /// Rust field name of the list.
+    pub field: String,
+    /// Enum variant for events of this list.
+    pub variant: String,
+    /// Rust name of the element type.
+    pub element: String,
 }
 
 /// A Rust type produced from a schema.

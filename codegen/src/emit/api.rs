@@ -15,11 +15,11 @@ use quote::{format_ident, quote};
 use super::docs::{doc_lines, sanitize, spec_docs};
 use super::model::enum_def;
 use super::rust::{ident, type_tokens, Uses};
-use crate::ir::{ApiGroup, ErrorCode, Operation, Variant};
+use crate::ir::{ApiGroup, BatchDef, ErrorCode, Operation, Variant};
 
 /// The tokens of the file holding `group`; `examples` holds one doctest
 /// text per operation, in order.
-pub fn api_file(group: &ApiGroup, examples: &[String]) -> TokenStream {
+pub fn api_file(group: &ApiGroup, examples: &[String], batches: &[BatchDef]) -> TokenStream {
     let mut models = BTreeSet::new();
     let mut uses = Uses::default();
     for op in &group.operations {
@@ -39,7 +39,10 @@ pub fn api_file(group: &ApiGroup, examples: &[String]) -> TokenStream {
         Some(text) if text.trim() != group.tag => spec_docs(Some(text)),
         _ => doc_lines(&format!("The `{}` operations of the API.", group.tag)),
     };
-    let methods = group.operations.iter().zip(examples).map(|(op, example)| operation(op, example));
+    let methods = group.operations.iter().zip(examples).map(|(op, example)| {
+        let is_batch = op.body.as_ref().and_then(|b| b.ty.named()).is_some_and(|n| batches.iter().any(|b| b.type_name == n));
+        operation(op, example, is_batch)
+    });
     quote! {
         #![doc = #module_docs]
         use reqwest::Method;
@@ -71,7 +74,7 @@ pub fn api_file(group: &ApiGroup, examples: &[String]) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, example: &str) -> TokenStream {
+fn operation(op: &Operation, example: &str, is_batch: bool) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let with_info = format_ident!("{}_with_info", op.fn_name.trim_start_matches("r#"));
     let method = ident(&op.method);
@@ -85,13 +88,21 @@ fn operation(op: &Operation, example: &str) -> TokenStream {
         None => (TokenStream::new(), quote!(None::<&()>)),
     };
     let call_arg = op.body.as_ref().map(|_| quote!(body));
-    let docs = doc_lines(&format!("{}\n\n# Example\n\n```no_run\n{example}\n```", operation_docs(op)));
+    let batch_note = if is_batch {
+        "\n\nThe batch is checked before sending: one with no event, or with more than \
+         [`MAX_BATCH_SIZE`](crate::MAX_BATCH_SIZE), is refused with [`Error::InvalidRequest`] \
+         without a network call."
+    } else {
+        ""
+    };
+    let docs = doc_lines(&format!("{}{batch_note}\n\n# Example\n\n```no_run\n{example}\n```", operation_docs(op)));
     let info_docs = doc_lines(&format!(
         "Like [`{0}`](Self::{0}), but also returns the response's status, headers and correlation id.\n\n\
          # Errors\n\nThe same as [`{0}`](Self::{0}).",
         op.fn_name
     ));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let check = is_batch.then(|| quote!(crate::Batch::check_size(body)?;));
     quote! {
         #docs
         #deprecated
@@ -102,6 +113,7 @@ fn operation(op: &Operation, example: &str) -> TokenStream {
         #info_docs
         #deprecated
         pub async fn #with_info(&self, #param) -> Result<ApiResponse<#success>, Error> {
+            #check
             self.client.send(Method::#method, #path, #arg).await
         }
     }

@@ -5,6 +5,7 @@
 //! formatted; every file starts with the `@generated` header.
 
 mod api;
+mod batch;
 mod docs;
 pub mod example;
 mod markdown;
@@ -55,12 +56,19 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
     let mut model_mods = Vec::new();
     for def in &api.types {
         let module = snake_ident(&def.name);
-        push(format!("src/models/{}.rs", module.trim_start_matches("r#")), model::model_file(def))?;
+        let mut names: Vec<&str> = vec![def.name.as_str()];
+        let mut tokens = model::model_file(def);
+        if let Some(b) = api.batches.iter().find(|b| b.type_name == def.name) {
+            tokens.extend(batch::batch_items(b));
+            if b.lists.len() > 1 {
+                names.push(&b.event_type);
+            }
+        }
+        push(format!("src/models/{}.rs", module.trim_start_matches("r#")), tokens)?;
         docs.push(GeneratedFile {
             path: format!("docs/models/{}.md", def.name),
             contents: markdown::model_page(&pages, def, &options.crate_name),
         });
-        let mut names: Vec<&str> = vec![def.name.as_str()];
         names.extend(def.inline.iter().map(|d| d.name.as_str()));
         model_mods.push((module, names));
     }
@@ -76,7 +84,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
             .iter()
             .map(|op| example::operation_example(&index, group, op, &options.crate_name))
             .collect::<Result<Vec<_>>>()?;
-        push(format!("src/apis/{}.rs", group.module.trim_start_matches("r#")), api::api_file(group, &examples))?;
+        push(format!("src/apis/{}.rs", group.module.trim_start_matches("r#")), api::api_file(group, &examples, &api.batches))?;
         docs.push(GeneratedFile {
             path: format!("docs/{}.md", group.name),
             contents: markdown::api_page(api, &pages, group, &examples),

@@ -4,6 +4,7 @@
 //! by the Rust type it denotes, and anything the generator cannot compile is
 //! reported with its JSON pointer.
 
+mod batch;
 mod operation;
 mod schema;
 
@@ -22,8 +23,11 @@ pub fn resolve(spec: &OpenAPI) -> Result<Api> {
     let operations = operation::resolve_operations(spec, &mut resolver, &mut extra)?;
     types.append(&mut extra);
     let groups = operation::group(operations, &mut resolver.types, &spec.tags);
+    let bodies: Vec<&str> =
+        groups.iter().flat_map(|g| &g.operations).filter_map(|op| op.body.as_ref()?.ty.named()).collect();
+    let batches = batch::find_batches(&types, &bodies, &mut resolver.types);
     let base_url = spec.servers.first().map(|s| s.url.clone());
-    Ok(Api { title: spec.info.title.clone(), base_url, error_codes: error_codes(&groups), types, groups })
+    Ok(Api { title: spec.info.title.clone(), base_url, error_codes: error_codes(&groups), types, groups, batches })
 }
 
 /// Every distinct error code of every response, in order of first

@@ -55,6 +55,8 @@ impl EventsApi {
     /// | 503 | Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance). | `service.unavailable` |
     /// | 504 | The request timed out. | `authentication.request.timeout`, `request.timeout` |
     ///
+    /// The batch is checked before sending: one with no event, or with more than [`MAX_BATCH_SIZE`](crate::MAX_BATCH_SIZE), is refused with [`Error::InvalidRequest`] without a network call.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -102,6 +104,7 @@ impl EventsApi {
         &self,
         body: &BatchConversationEventRequest,
     ) -> Result<ApiResponse<BatchEventResponse>, Error> {
+        crate::Batch::check_size(body)?;
         self.client.send(Method::POST, "/api/v2/events/conversations", Some(body)).await
     }
 
@@ -131,6 +134,8 @@ impl EventsApi {
     /// | 500 | The server encountered an unexpected condition which prevented it from fulfilling the request. | `internal.server.error` |
     /// | 503 | Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance). | `service.unavailable` |
     /// | 504 | The request timed out. | `authentication.request.timeout`, `request.timeout` |
+    ///
+    /// The batch is checked before sending: one with no event, or with more than [`MAX_BATCH_SIZE`](crate::MAX_BATCH_SIZE), is refused with [`Error::InvalidRequest`] without a network call.
     ///
     /// # Example
     ///
@@ -181,6 +186,7 @@ impl EventsApi {
         &self,
         body: &BatchUserRoutingStatusEventRequest,
     ) -> Result<ApiResponse<BatchEventResponse>, Error> {
+        crate::Batch::check_size(body)?;
         self.client
             .send(Method::POST, "/api/v2/events/users/routingstatus", Some(body))
             .await
@@ -212,6 +218,8 @@ impl EventsApi {
     /// | 500 | The server encountered an unexpected condition which prevented it from fulfilling the request. | `internal.server.error` |
     /// | 503 | Service Unavailable - The server is currently unavailable (because it is overloaded or down for maintenance). | `service.unavailable` |
     /// | 504 | The request timed out. | `authentication.request.timeout`, `request.timeout` |
+    ///
+    /// The batch is checked before sending: one with no event, or with more than [`MAX_BATCH_SIZE`](crate::MAX_BATCH_SIZE), is refused with [`Error::InvalidRequest`] without a network call.
     ///
     /// # Example
     ///
@@ -256,6 +264,7 @@ impl EventsApi {
         &self,
         body: &BatchUserPresenceEventRequest,
     ) -> Result<ApiResponse<BatchEventResponse>, Error> {
+        crate::Batch::check_size(body)?;
         self.client.send(Method::POST, "/api/v2/events/users/presence", Some(body)).await
     }
 }

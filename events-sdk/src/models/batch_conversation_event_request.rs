@@ -405,3 +405,701 @@ impl BatchConversationEventRequest {
         self
     }
 }
+
+/// One event of a [`BatchConversationEventRequest`]: a variant per event list of the batch.
+///
+/// `From` conversions exist for each event type, so `event.into()` works.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConversationEvent {
+    /// An event for [`end_transfer_events`](BatchConversationEventRequest::end_transfer_events).
+    EndTransfer(EndTransferEvent),
+    /// An event for [`phone_transfer_events`](BatchConversationEventRequest::phone_transfer_events).
+    PhoneTransfer(PhoneTransferEvent),
+    /// An event for [`progress_transfer_events`](BatchConversationEventRequest::progress_transfer_events).
+    ProgressTransfer(ProgressTransferEvent),
+    /// An event for [`routing_transfer_events`](BatchConversationEventRequest::routing_transfer_events).
+    RoutingTransfer(RoutingTransferEvent),
+    /// An event for [`user_transfer_events`](BatchConversationEventRequest::user_transfer_events).
+    UserTransfer(UserTransferEvent),
+    /// An event for [`communication_answered_events`](BatchConversationEventRequest::communication_answered_events).
+    CommunicationAnswered(CommunicationAnsweredEvent),
+    /// An event for [`communication_disposition_applied_events`](BatchConversationEventRequest::communication_disposition_applied_events).
+    CommunicationDispositionApplied(CommunicationDispositionAppliedEvent),
+    /// An event for [`hold_updated_events`](BatchConversationEventRequest::hold_updated_events).
+    HoldUpdated(HoldUpdatedEvent),
+    /// An event for [`external_established_events`](BatchConversationEventRequest::external_established_events).
+    ExternalEstablished(ExternalEstablishedEvent),
+    /// An event for [`ivr_established_events`](BatchConversationEventRequest::ivr_established_events).
+    IvrEstablished(IvrEstablishedEvent),
+    /// An event for [`phone_established_events`](BatchConversationEventRequest::phone_established_events).
+    PhoneEstablished(PhoneEstablishedEvent),
+    /// An event for [`routing_established_events`](BatchConversationEventRequest::routing_established_events).
+    RoutingEstablished(RoutingEstablishedEvent),
+    /// An event for [`user_established_events`](BatchConversationEventRequest::user_established_events).
+    UserEstablished(UserEstablishedEvent),
+    /// An event for [`audio_updated_events`](BatchConversationEventRequest::audio_updated_events).
+    AudioUpdated(AudioUpdatedEvent),
+    /// An event for [`communication_ended_events`](BatchConversationEventRequest::communication_ended_events).
+    CommunicationEnded(CommunicationEndedEvent),
+    /// An event for [`consult_transfer_events`](BatchConversationEventRequest::consult_transfer_events).
+    ConsultTransfer(ConsultTransferEvent),
+    /// An event for [`progress_consult_transfer_events`](BatchConversationEventRequest::progress_consult_transfer_events).
+    ProgressConsultTransfer(ProgressConsultTransferEvent),
+    /// An event for [`end_consult_transfer_events`](BatchConversationEventRequest::end_consult_transfer_events).
+    EndConsultTransfer(EndConsultTransferEvent),
+    /// An event for [`email_begin_transmitting_events`](BatchConversationEventRequest::email_begin_transmitting_events).
+    EmailBeginTransmitting(EmailBeginTransmittingEvent),
+    /// An event for [`email_communication_ended_events`](BatchConversationEventRequest::email_communication_ended_events).
+    EmailCommunicationEnded(EmailCommunicationEndedEvent),
+    /// An event for [`email_external_established_events`](BatchConversationEventRequest::email_external_established_events).
+    EmailExternalEstablished(EmailExternalEstablishedEvent),
+    /// An event for [`email_flow_established_events`](BatchConversationEventRequest::email_flow_established_events).
+    EmailFlowEstablished(EmailFlowEstablishedEvent),
+    /// An event for [`email_routing_established_events`](BatchConversationEventRequest::email_routing_established_events).
+    EmailRoutingEstablished(EmailRoutingEstablishedEvent),
+    /// An event for [`email_user_established_events`](BatchConversationEventRequest::email_user_established_events).
+    EmailUserEstablished(EmailUserEstablishedEvent),
+    /// An event for [`email_communication_answered_events`](BatchConversationEventRequest::email_communication_answered_events).
+    EmailCommunicationAnswered(EmailCommunicationAnsweredEvent),
+    /// An event for [`email_communication_disposition_applied_events`](BatchConversationEventRequest::email_communication_disposition_applied_events).
+    EmailCommunicationDispositionApplied(EmailCommunicationDispositionAppliedEvent),
+    /// An event for [`email_communication_sent_message_events`](BatchConversationEventRequest::email_communication_sent_message_events).
+    EmailCommunicationSentMessage(EmailCommunicationSentMessageEvent),
+    /// An event for [`email_hold_updated_events`](BatchConversationEventRequest::email_hold_updated_events).
+    EmailHoldUpdated(EmailHoldUpdatedEvent),
+    /// An event for [`email_end_transfer_events`](BatchConversationEventRequest::email_end_transfer_events).
+    EmailEndTransfer(EmailEndTransferEvent),
+    /// An event for [`email_progress_transfer_events`](BatchConversationEventRequest::email_progress_transfer_events).
+    EmailProgressTransfer(EmailProgressTransferEvent),
+    /// An event for [`email_routing_transfer_events`](BatchConversationEventRequest::email_routing_transfer_events).
+    EmailRoutingTransfer(EmailRoutingTransferEvent),
+    /// An event for [`email_user_transfer_events`](BatchConversationEventRequest::email_user_transfer_events).
+    EmailUserTransfer(EmailUserTransferEvent),
+}
+
+impl From<EndTransferEvent> for ConversationEvent {
+    fn from(event: EndTransferEvent) -> Self {
+        Self::EndTransfer(event)
+    }
+}
+
+impl From<PhoneTransferEvent> for ConversationEvent {
+    fn from(event: PhoneTransferEvent) -> Self {
+        Self::PhoneTransfer(event)
+    }
+}
+
+impl From<ProgressTransferEvent> for ConversationEvent {
+    fn from(event: ProgressTransferEvent) -> Self {
+        Self::ProgressTransfer(event)
+    }
+}
+
+impl From<RoutingTransferEvent> for ConversationEvent {
+    fn from(event: RoutingTransferEvent) -> Self {
+        Self::RoutingTransfer(event)
+    }
+}
+
+impl From<UserTransferEvent> for ConversationEvent {
+    fn from(event: UserTransferEvent) -> Self {
+        Self::UserTransfer(event)
+    }
+}
+
+impl From<CommunicationAnsweredEvent> for ConversationEvent {
+    fn from(event: CommunicationAnsweredEvent) -> Self {
+        Self::CommunicationAnswered(event)
+    }
+}
+
+impl From<CommunicationDispositionAppliedEvent> for ConversationEvent {
+    fn from(event: CommunicationDispositionAppliedEvent) -> Self {
+        Self::CommunicationDispositionApplied(event)
+    }
+}
+
+impl From<HoldUpdatedEvent> for ConversationEvent {
+    fn from(event: HoldUpdatedEvent) -> Self {
+        Self::HoldUpdated(event)
+    }
+}
+
+impl From<ExternalEstablishedEvent> for ConversationEvent {
+    fn from(event: ExternalEstablishedEvent) -> Self {
+        Self::ExternalEstablished(event)
+    }
+}
+
+impl From<IvrEstablishedEvent> for ConversationEvent {
+    fn from(event: IvrEstablishedEvent) -> Self {
+        Self::IvrEstablished(event)
+    }
+}
+
+impl From<PhoneEstablishedEvent> for ConversationEvent {
+    fn from(event: PhoneEstablishedEvent) -> Self {
+        Self::PhoneEstablished(event)
+    }
+}
+
+impl From<RoutingEstablishedEvent> for ConversationEvent {
+    fn from(event: RoutingEstablishedEvent) -> Self {
+        Self::RoutingEstablished(event)
+    }
+}
+
+impl From<UserEstablishedEvent> for ConversationEvent {
+    fn from(event: UserEstablishedEvent) -> Self {
+        Self::UserEstablished(event)
+    }
+}
+
+impl From<AudioUpdatedEvent> for ConversationEvent {
+    fn from(event: AudioUpdatedEvent) -> Self {
+        Self::AudioUpdated(event)
+    }
+}
+
+impl From<CommunicationEndedEvent> for ConversationEvent {
+    fn from(event: CommunicationEndedEvent) -> Self {
+        Self::CommunicationEnded(event)
+    }
+}
+
+impl From<ConsultTransferEvent> for ConversationEvent {
+    fn from(event: ConsultTransferEvent) -> Self {
+        Self::ConsultTransfer(event)
+    }
+}
+
+impl From<ProgressConsultTransferEvent> for ConversationEvent {
+    fn from(event: ProgressConsultTransferEvent) -> Self {
+        Self::ProgressConsultTransfer(event)
+    }
+}
+
+impl From<EndConsultTransferEvent> for ConversationEvent {
+    fn from(event: EndConsultTransferEvent) -> Self {
+        Self::EndConsultTransfer(event)
+    }
+}
+
+impl From<EmailBeginTransmittingEvent> for ConversationEvent {
+    fn from(event: EmailBeginTransmittingEvent) -> Self {
+        Self::EmailBeginTransmitting(event)
+    }
+}
+
+impl From<EmailCommunicationEndedEvent> for ConversationEvent {
+    fn from(event: EmailCommunicationEndedEvent) -> Self {
+        Self::EmailCommunicationEnded(event)
+    }
+}
+
+impl From<EmailExternalEstablishedEvent> for ConversationEvent {
+    fn from(event: EmailExternalEstablishedEvent) -> Self {
+        Self::EmailExternalEstablished(event)
+    }
+}
+
+impl From<EmailFlowEstablishedEvent> for ConversationEvent {
+    fn from(event: EmailFlowEstablishedEvent) -> Self {
+        Self::EmailFlowEstablished(event)
+    }
+}
+
+impl From<EmailRoutingEstablishedEvent> for ConversationEvent {
+    fn from(event: EmailRoutingEstablishedEvent) -> Self {
+        Self::EmailRoutingEstablished(event)
+    }
+}
+
+impl From<EmailUserEstablishedEvent> for ConversationEvent {
+    fn from(event: EmailUserEstablishedEvent) -> Self {
+        Self::EmailUserEstablished(event)
+    }
+}
+
+impl From<EmailCommunicationAnsweredEvent> for ConversationEvent {
+    fn from(event: EmailCommunicationAnsweredEvent) -> Self {
+        Self::EmailCommunicationAnswered(event)
+    }
+}
+
+impl From<EmailCommunicationDispositionAppliedEvent> for ConversationEvent {
+    fn from(event: EmailCommunicationDispositionAppliedEvent) -> Self {
+        Self::EmailCommunicationDispositionApplied(event)
+    }
+}
+
+impl From<EmailCommunicationSentMessageEvent> for ConversationEvent {
+    fn from(event: EmailCommunicationSentMessageEvent) -> Self {
+        Self::EmailCommunicationSentMessage(event)
+    }
+}
+
+impl From<EmailHoldUpdatedEvent> for ConversationEvent {
+    fn from(event: EmailHoldUpdatedEvent) -> Self {
+        Self::EmailHoldUpdated(event)
+    }
+}
+
+impl From<EmailEndTransferEvent> for ConversationEvent {
+    fn from(event: EmailEndTransferEvent) -> Self {
+        Self::EmailEndTransfer(event)
+    }
+}
+
+impl From<EmailProgressTransferEvent> for ConversationEvent {
+    fn from(event: EmailProgressTransferEvent) -> Self {
+        Self::EmailProgressTransfer(event)
+    }
+}
+
+impl From<EmailRoutingTransferEvent> for ConversationEvent {
+    fn from(event: EmailRoutingTransferEvent) -> Self {
+        Self::EmailRoutingTransfer(event)
+    }
+}
+
+impl From<EmailUserTransferEvent> for ConversationEvent {
+    fn from(event: EmailUserTransferEvent) -> Self {
+        Self::EmailUserTransfer(event)
+    }
+}
+
+impl crate::Batch for BatchConversationEventRequest {
+    type Event = ConversationEvent;
+    fn event_count(&self) -> usize {
+        [
+            self.end_transfer_events.as_ref().map_or(0, Vec::len),
+            self.phone_transfer_events.as_ref().map_or(0, Vec::len),
+            self.progress_transfer_events.as_ref().map_or(0, Vec::len),
+            self.routing_transfer_events.as_ref().map_or(0, Vec::len),
+            self.user_transfer_events.as_ref().map_or(0, Vec::len),
+            self.communication_answered_events.as_ref().map_or(0, Vec::len),
+            self.communication_disposition_applied_events.as_ref().map_or(0, Vec::len),
+            self.hold_updated_events.as_ref().map_or(0, Vec::len),
+            self.external_established_events.as_ref().map_or(0, Vec::len),
+            self.ivr_established_events.as_ref().map_or(0, Vec::len),
+            self.phone_established_events.as_ref().map_or(0, Vec::len),
+            self.routing_established_events.as_ref().map_or(0, Vec::len),
+            self.user_established_events.as_ref().map_or(0, Vec::len),
+            self.audio_updated_events.as_ref().map_or(0, Vec::len),
+            self.communication_ended_events.as_ref().map_or(0, Vec::len),
+            self.consult_transfer_events.as_ref().map_or(0, Vec::len),
+            self.progress_consult_transfer_events.as_ref().map_or(0, Vec::len),
+            self.end_consult_transfer_events.as_ref().map_or(0, Vec::len),
+            self.email_begin_transmitting_events.as_ref().map_or(0, Vec::len),
+            self.email_communication_ended_events.as_ref().map_or(0, Vec::len),
+            self.email_external_established_events.as_ref().map_or(0, Vec::len),
+            self.email_flow_established_events.as_ref().map_or(0, Vec::len),
+            self.email_routing_established_events.as_ref().map_or(0, Vec::len),
+            self.email_user_established_events.as_ref().map_or(0, Vec::len),
+            self.email_communication_answered_events.as_ref().map_or(0, Vec::len),
+            self
+                .email_communication_disposition_applied_events
+                .as_ref()
+                .map_or(0, Vec::len),
+            self.email_communication_sent_message_events.as_ref().map_or(0, Vec::len),
+            self.email_hold_updated_events.as_ref().map_or(0, Vec::len),
+            self.email_end_transfer_events.as_ref().map_or(0, Vec::len),
+            self.email_progress_transfer_events.as_ref().map_or(0, Vec::len),
+            self.email_routing_transfer_events.as_ref().map_or(0, Vec::len),
+            self.email_user_transfer_events.as_ref().map_or(0, Vec::len),
+        ]
+            .iter()
+            .sum()
+    }
+
+    fn push(&mut self, event: ConversationEvent) {
+        match event {
+            ConversationEvent::EndTransfer(event) => {
+                self.end_transfer_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::PhoneTransfer(event) => {
+                self.phone_transfer_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::ProgressTransfer(event) => {
+                self.progress_transfer_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::RoutingTransfer(event) => {
+                self.routing_transfer_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::UserTransfer(event) => {
+                self.user_transfer_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::CommunicationAnswered(event) => {
+                self.communication_answered_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::CommunicationDispositionApplied(event) => {
+                self.communication_disposition_applied_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::HoldUpdated(event) => {
+                self.hold_updated_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::ExternalEstablished(event) => {
+                self.external_established_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::IvrEstablished(event) => {
+                self.ivr_established_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::PhoneEstablished(event) => {
+                self.phone_established_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::RoutingEstablished(event) => {
+                self.routing_established_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::UserEstablished(event) => {
+                self.user_established_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::AudioUpdated(event) => {
+                self.audio_updated_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::CommunicationEnded(event) => {
+                self.communication_ended_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::ConsultTransfer(event) => {
+                self.consult_transfer_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::ProgressConsultTransfer(event) => {
+                self.progress_consult_transfer_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EndConsultTransfer(event) => {
+                self.end_consult_transfer_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::EmailBeginTransmitting(event) => {
+                self.email_begin_transmitting_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailCommunicationEnded(event) => {
+                self.email_communication_ended_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailExternalEstablished(event) => {
+                self.email_external_established_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailFlowEstablished(event) => {
+                self.email_flow_established_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailRoutingEstablished(event) => {
+                self.email_routing_established_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailUserEstablished(event) => {
+                self.email_user_established_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailCommunicationAnswered(event) => {
+                self.email_communication_answered_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailCommunicationDispositionApplied(event) => {
+                self.email_communication_disposition_applied_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailCommunicationSentMessage(event) => {
+                self.email_communication_sent_message_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailHoldUpdated(event) => {
+                self.email_hold_updated_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::EmailEndTransfer(event) => {
+                self.email_end_transfer_events.get_or_insert_with(Vec::new).push(event)
+            }
+            ConversationEvent::EmailProgressTransfer(event) => {
+                self.email_progress_transfer_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailRoutingTransfer(event) => {
+                self.email_routing_transfer_events
+                    .get_or_insert_with(Vec::new)
+                    .push(event)
+            }
+            ConversationEvent::EmailUserTransfer(event) => {
+                self.email_user_transfer_events.get_or_insert_with(Vec::new).push(event)
+            }
+        }
+    }
+
+    fn into_events(self) -> Vec<ConversationEvent> {
+        let mut events = Vec::with_capacity(crate::Batch::event_count(&self));
+        events
+            .extend(
+                self
+                    .end_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EndTransfer),
+            );
+        events
+            .extend(
+                self
+                    .phone_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::PhoneTransfer),
+            );
+        events
+            .extend(
+                self
+                    .progress_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::ProgressTransfer),
+            );
+        events
+            .extend(
+                self
+                    .routing_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::RoutingTransfer),
+            );
+        events
+            .extend(
+                self
+                    .user_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::UserTransfer),
+            );
+        events
+            .extend(
+                self
+                    .communication_answered_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::CommunicationAnswered),
+            );
+        events
+            .extend(
+                self
+                    .communication_disposition_applied_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::CommunicationDispositionApplied),
+            );
+        events
+            .extend(
+                self
+                    .hold_updated_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::HoldUpdated),
+            );
+        events
+            .extend(
+                self
+                    .external_established_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::ExternalEstablished),
+            );
+        events
+            .extend(
+                self
+                    .ivr_established_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::IvrEstablished),
+            );
+        events
+            .extend(
+                self
+                    .phone_established_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::PhoneEstablished),
+            );
+        events
+            .extend(
+                self
+                    .routing_established_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::RoutingEstablished),
+            );
+        events
+            .extend(
+                self
+                    .user_established_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::UserEstablished),
+            );
+        events
+            .extend(
+                self
+                    .audio_updated_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::AudioUpdated),
+            );
+        events
+            .extend(
+                self
+                    .communication_ended_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::CommunicationEnded),
+            );
+        events
+            .extend(
+                self
+                    .consult_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::ConsultTransfer),
+            );
+        events
+            .extend(
+                self
+                    .progress_consult_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::ProgressConsultTransfer),
+            );
+        events
+            .extend(
+                self
+                    .end_consult_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EndConsultTransfer),
+            );
+        events
+            .extend(
+                self
+                    .email_begin_transmitting_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailBeginTransmitting),
+            );
+        events
+            .extend(
+                self
+                    .email_communication_ended_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailCommunicationEnded),
+            );
+        events
+            .extend(
+                self
+                    .email_external_established_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailExternalEstablished),
+            );
+        events
+            .extend(
+                self
+                    .email_flow_established_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailFlowEstablished),
+            );
+        events
+            .extend(
+                self
+                    .email_routing_established_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailRoutingEstablished),
+            );
+        events
+            .extend(
+                self
+                    .email_user_established_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailUserEstablished),
+            );
+        events
+            .extend(
+                self
+                    .email_communication_answered_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailCommunicationAnswered),
+            );
+        events
+            .extend(
+                self
+                    .email_communication_disposition_applied_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailCommunicationDispositionApplied),
+            );
+        events
+            .extend(
+                self
+                    .email_communication_sent_message_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailCommunicationSentMessage),
+            );
+        events
+            .extend(
+                self
+                    .email_hold_updated_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailHoldUpdated),
+            );
+        events
+            .extend(
+                self
+                    .email_end_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailEndTransfer),
+            );
+        events
+            .extend(
+                self
+                    .email_progress_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailProgressTransfer),
+            );
+        events
+            .extend(
+                self
+                    .email_routing_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailRoutingTransfer),
+            );
+        events
+            .extend(
+                self
+                    .email_user_transfer_events
+                    .into_iter()
+                    .flatten()
+                    .map(ConversationEvent::EmailUserTransfer),
+            );
+        events
+    }
+}

@@ -25,3 +25,18 @@ impl BatchUserPresenceEventRequest {
         self
     }
 }
+
+impl crate::Batch for BatchUserPresenceEventRequest {
+    type Event = UserPresenceEvent;
+    fn event_count(&self) -> usize {
+        [self.user_presence_events.as_ref().map_or(0, Vec::len)].iter().sum()
+    }
+
+    fn push(&mut self, event: UserPresenceEvent) {
+        self.user_presence_events.get_or_insert_with(Vec::new).push(event);
+    }
+
+    fn into_events(self) -> Vec<UserPresenceEvent> {
+        self.user_presence_events.unwrap_or_default()
+    }
+}

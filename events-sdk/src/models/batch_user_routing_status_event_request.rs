@@ -28,3 +28,18 @@ impl BatchUserRoutingStatusEventRequest {
         self
     }
 }
+
+impl crate::Batch for BatchUserRoutingStatusEventRequest {
+    type Event = UserRoutingStatusEvent;
+    fn event_count(&self) -> usize {
+        [self.user_routing_status_events.as_ref().map_or(0, Vec::len)].iter().sum()
+    }
+
+    fn push(&mut self, event: UserRoutingStatusEvent) {
+        self.user_routing_status_events.get_or_insert_with(Vec::new).push(event);
+    }
+
+    fn into_events(self) -> Vec<UserRoutingStatusEvent> {
+        self.user_routing_status_events.unwrap_or_default()
+    }
+}

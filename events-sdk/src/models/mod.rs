@@ -63,7 +63,9 @@ pub use email_communication_answered_event::EmailCommunicationAnsweredEvent;
 mod email_flow_established_event;
 pub use email_flow_established_event::EmailFlowEstablishedEvent;
 mod batch_conversation_event_request;
-pub use batch_conversation_event_request::BatchConversationEventRequest;
+pub use batch_conversation_event_request::{
+    BatchConversationEventRequest, ConversationEvent,
+};
 mod audio_updated_event;
 pub use audio_updated_event::AudioUpdatedEvent;
 mod user_transfer_event;
