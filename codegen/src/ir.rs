@@ -45,6 +45,9 @@ pub struct BatchList {
     pub variant: String,
     /// Rust name of the element type.
     pub element: String,
+    /// The element's string properties: wire name, Rust field name, and
+    /// whether the field is required (not an `Option`).
+    pub string_fields: Vec<(String, String, bool)>,
 }
 
 /// A Rust type produced from a schema.

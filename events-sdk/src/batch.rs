@@ -75,3 +75,13 @@ pub fn into_batches<B: Batch>(events: impl IntoIterator<Item = B::Event>) -> Vec
     }
     batches
 }
+
+/// String properties of a generated event type, looked up by their name on
+/// the wire (e.g. `"eventId"`). Generated for every event type of every
+/// batch and for the event enums, so runtime code can read ids without
+/// knowing each type.
+pub trait StrFields {
+    /// The value of the string property `wire_name`, if the type has one
+    /// and it is set.
+    fn str_field(&self, wire_name: &str) -> Option<&str>;
+}

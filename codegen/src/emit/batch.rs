@@ -1,16 +1,23 @@
-//! Batch glue: the event enum of a multi-list batch and the runtime's
-//! `Batch` trait implementation (count, push, split), emitted into the
-//! batch type's model file.
+//! Batch glue: the event enum of a multi-list batch, the runtime's `Batch`
+//! trait implementation (count, push, split) and `StrFields` for the event
+//! types (string properties by wire name, which the runtime's publisher
+//! uses to find event ids and the entity an event belongs to), emitted into
+//! the batch type's model file.
+
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_lines;
 use super::rust::ident;
-use crate::ir::BatchDef;
+use crate::ir::{BatchDef, BatchList};
 
-/// The tokens appended to the file of `batch.type_name`.
-pub fn batch_items(batch: &BatchDef) -> TokenStream {
+/// The tokens appended to the file of `batch.type_name`. `done` holds the
+/// element types that already got their `StrFields` impl (an element type
+/// may appear in several batches).
+pub fn batch_items(batch: &BatchDef, done: &mut BTreeSet<String>) -> TokenStream {
+    let str_fields = batch.lists.iter().filter(|l| done.insert(l.element.clone())).map(str_fields_impl);
     let batch_ty = ident(&batch.type_name);
     let event_ty = ident(&batch.event_type);
     let single = batch.lists.len() == 1;
@@ -47,6 +54,7 @@ pub fn batch_items(batch: &BatchDef) -> TokenStream {
     };
     quote! {
         #enum_def
+        #(#str_fields)*
 
         impl crate::Batch for #batch_ty {
             type Event = #event_ty;
@@ -79,6 +87,10 @@ fn event_enum(batch: &BatchDef) -> TokenStream {
         let docs = doc_lines(&format!("An event for [`{0}`]({1}::{0}).", l.field, batch.type_name));
         quote!(#docs #variant(#element),)
     });
+    let arms = batch.lists.iter().map(|l| {
+        let variant = ident(&l.variant);
+        quote!(Self::#variant(event) => event.str_field(wire_name),)
+    });
     let froms = batch.lists.iter().filter(|l| batch.lists.iter().filter(|o| o.element == l.element).count() == 1).map(|l| {
         let variant = ident(&l.variant);
         let element = ident(&l.element);
@@ -98,5 +110,35 @@ fn event_enum(batch: &BatchDef) -> TokenStream {
         }
 
         #(#froms)*
+
+        impl crate::StrFields for #event_ty {
+            fn str_field(&self, wire_name: &str) -> Option<&str> {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+fn str_fields_impl(list: &BatchList) -> TokenStream {
+    let element = ident(&list.element);
+    let arms = list.string_fields.iter().map(|(wire, field, required)| {
+        let field = ident(field);
+        if *required {
+            quote!(#wire => Some(&self.#field),)
+        } else {
+            quote!(#wire => self.#field.as_deref(),)
+        }
+    });
+    quote! {
+        impl crate::StrFields for #element {
+            fn str_field(&self, wire_name: &str) -> Option<&str> {
+                match wire_name {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        }
     }
 }

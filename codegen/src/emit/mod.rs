@@ -54,12 +54,13 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
     };
 
     let mut model_mods = Vec::new();
+    let mut str_fields_done = std::collections::BTreeSet::new();
     for def in &api.types {
         let module = snake_ident(&def.name);
         let mut names: Vec<&str> = vec![def.name.as_str()];
         let mut tokens = model::model_file(def);
         if let Some(b) = api.batches.iter().find(|b| b.type_name == def.name) {
-            tokens.extend(batch::batch_items(b));
+            tokens.extend(batch::batch_items(b, &mut str_fields_done));
             if b.lists.len() > 1 {
                 names.push(&b.event_type);
             }

@@ -39,6 +39,7 @@ pub fn find_batches(types: &[TypeDef], bodies: &[&str], names: &mut Namespace) -
                 field: f.name.clone(),
                 variant: variants.claim(&variant_name(&f.wire_name)),
                 element: element.to_owned(),
+                string_fields: string_fields(types, element),
             })
             .collect();
         let event_type = match lists.as_slice() {
@@ -48,6 +49,17 @@ pub fn find_batches(types: &[TypeDef], bodies: &[&str], names: &mut Namespace) -
         batches.push(BatchDef { type_name: def.name.clone(), event_type, lists });
     }
     batches
+}
+
+/// The string properties of the struct named `name`.
+fn string_fields(types: &[TypeDef], name: &str) -> Vec<(String, String, bool)> {
+    let fields = types.iter().find(|t| t.name == name).map(|t| &t.kind);
+    let Some(TypeKind::Struct(fields)) = fields else { return Vec::new() };
+    fields
+        .iter()
+        .filter(|f| f.ty == TypeRef::String)
+        .map(|f| (f.wire_name.clone(), f.name.clone(), f.required))
+        .collect()
 }
 
 fn enum_name(batch: &str) -> String {

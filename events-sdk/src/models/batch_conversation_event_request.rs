@@ -669,6 +669,463 @@ impl From<EmailUserTransferEvent> for ConversationEvent {
     }
 }
 
+impl crate::StrFields for ConversationEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match self {
+            Self::EndTransfer(event) => event.str_field(wire_name),
+            Self::PhoneTransfer(event) => event.str_field(wire_name),
+            Self::ProgressTransfer(event) => event.str_field(wire_name),
+            Self::RoutingTransfer(event) => event.str_field(wire_name),
+            Self::UserTransfer(event) => event.str_field(wire_name),
+            Self::CommunicationAnswered(event) => event.str_field(wire_name),
+            Self::CommunicationDispositionApplied(event) => event.str_field(wire_name),
+            Self::HoldUpdated(event) => event.str_field(wire_name),
+            Self::ExternalEstablished(event) => event.str_field(wire_name),
+            Self::IvrEstablished(event) => event.str_field(wire_name),
+            Self::PhoneEstablished(event) => event.str_field(wire_name),
+            Self::RoutingEstablished(event) => event.str_field(wire_name),
+            Self::UserEstablished(event) => event.str_field(wire_name),
+            Self::AudioUpdated(event) => event.str_field(wire_name),
+            Self::CommunicationEnded(event) => event.str_field(wire_name),
+            Self::ConsultTransfer(event) => event.str_field(wire_name),
+            Self::ProgressConsultTransfer(event) => event.str_field(wire_name),
+            Self::EndConsultTransfer(event) => event.str_field(wire_name),
+            Self::EmailBeginTransmitting(event) => event.str_field(wire_name),
+            Self::EmailCommunicationEnded(event) => event.str_field(wire_name),
+            Self::EmailExternalEstablished(event) => event.str_field(wire_name),
+            Self::EmailFlowEstablished(event) => event.str_field(wire_name),
+            Self::EmailRoutingEstablished(event) => event.str_field(wire_name),
+            Self::EmailUserEstablished(event) => event.str_field(wire_name),
+            Self::EmailCommunicationAnswered(event) => event.str_field(wire_name),
+            Self::EmailCommunicationDispositionApplied(event) => {
+                event.str_field(wire_name)
+            }
+            Self::EmailCommunicationSentMessage(event) => event.str_field(wire_name),
+            Self::EmailHoldUpdated(event) => event.str_field(wire_name),
+            Self::EmailEndTransfer(event) => event.str_field(wire_name),
+            Self::EmailProgressTransfer(event) => event.str_field(wire_name),
+            Self::EmailRoutingTransfer(event) => event.str_field(wire_name),
+            Self::EmailUserTransfer(event) => event.str_field(wire_name),
+        }
+    }
+}
+
+impl crate::StrFields for EndTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "commandId" => Some(&self.command_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for PhoneTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "commandId" => Some(&self.command_id),
+            "initiatingCommunicationId" => Some(&self.initiating_communication_id),
+            "targetCommunicationId" => Some(&self.target_communication_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            "destinationPhoneNumber" => Some(&self.destination_phone_number),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for ProgressTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "commandId" => Some(&self.command_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            "destinationCommunicationId" => Some(&self.destination_communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for RoutingTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "commandId" => Some(&self.command_id),
+            "initiatingCommunicationId" => Some(&self.initiating_communication_id),
+            "targetCommunicationId" => Some(&self.target_communication_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            "destinationQueueId" => Some(&self.destination_queue_id),
+            "languageId" => self.language_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for UserTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "commandId" => Some(&self.command_id),
+            "initiatingCommunicationId" => Some(&self.initiating_communication_id),
+            "targetCommunicationId" => Some(&self.target_communication_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            "destinationUserId" => Some(&self.destination_user_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for CommunicationAnsweredEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for CommunicationDispositionAppliedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "code" => self.code.as_deref(),
+            "notes" => self.notes.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for HoldUpdatedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for ExternalEstablishedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "ani" => self.ani.as_deref(),
+            "aniName" => self.ani_name.as_deref(),
+            "dnis" => self.dnis.as_deref(),
+            "dnisName" => self.dnis_name.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for IvrEstablishedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "ivrPhoneNumber" => self.ivr_phone_number.as_deref(),
+            "ivrName" => self.ivr_name.as_deref(),
+            "ani" => self.ani.as_deref(),
+            "dnis" => self.dnis.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for PhoneEstablishedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "phoneNumber" => self.phone_number.as_deref(),
+            "ani" => self.ani.as_deref(),
+            "dnis" => self.dnis.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for RoutingEstablishedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "phoneNumber" => self.phone_number.as_deref(),
+            "queueId" => Some(&self.queue_id),
+            "ani" => self.ani.as_deref(),
+            "dnis" => self.dnis.as_deref(),
+            "languageId" => self.language_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for UserEstablishedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "phoneNumber" => self.phone_number.as_deref(),
+            "userId" => Some(&self.user_id),
+            "stationId" => self.station_id.as_deref(),
+            "ani" => self.ani.as_deref(),
+            "dnis" => self.dnis.as_deref(),
+            "queueId" => self.queue_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for AudioUpdatedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for CommunicationEndedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "destinationConversationId" => self.destination_conversation_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for ConsultTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "initiatingCommunicationId" => Some(&self.initiating_communication_id),
+            "destinationCommunicationId" => Some(&self.destination_communication_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for ProgressConsultTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "initiatingCommunicationId" => Some(&self.initiating_communication_id),
+            "destinationCommunicationId" => Some(&self.destination_communication_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EndConsultTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailBeginTransmittingEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailCommunicationEndedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailExternalEstablishedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "displayName" => self.display_name.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailFlowEstablishedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailRoutingEstablishedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "queueId" => Some(&self.queue_id),
+            "languageId" => self.language_id.as_deref(),
+            "label" => self.label.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailUserEstablishedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "userId" => Some(&self.user_id),
+            "queueId" => self.queue_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailCommunicationAnsweredEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailCommunicationDispositionAppliedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            "code" => self.code.as_deref(),
+            "notes" => self.notes.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailCommunicationSentMessageEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailHoldUpdatedEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "communicationId" => Some(&self.communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailEndTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "commandId" => Some(&self.command_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailProgressTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "commandId" => Some(&self.command_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            "destinationCommunicationId" => Some(&self.destination_communication_id),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailRoutingTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "commandId" => Some(&self.command_id),
+            "initiatingCommunicationId" => Some(&self.initiating_communication_id),
+            "targetCommunicationId" => Some(&self.target_communication_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            "destinationQueueId" => Some(&self.destination_queue_id),
+            "languageId" => self.language_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl crate::StrFields for EmailUserTransferEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "conversationId" => Some(&self.conversation_id),
+            "commandId" => Some(&self.command_id),
+            "initiatingCommunicationId" => Some(&self.initiating_communication_id),
+            "targetCommunicationId" => Some(&self.target_communication_id),
+            "objectCommunicationId" => Some(&self.object_communication_id),
+            "destinationUserId" => Some(&self.destination_user_id),
+            _ => None,
+        }
+    }
+}
+
 impl crate::Batch for BatchConversationEventRequest {
     type Event = ConversationEvent;
     fn event_count(&self) -> usize {

@@ -26,6 +26,19 @@ impl BatchUserPresenceEventRequest {
     }
 }
 
+impl crate::StrFields for UserPresenceEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "userId" => Some(&self.user_id),
+            "sourceId" => Some(&self.source_id),
+            "presenceDefinitionId" => self.presence_definition_id.as_deref(),
+            "message" => self.message.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 impl crate::Batch for BatchUserPresenceEventRequest {
     type Event = UserPresenceEvent;
     fn event_count(&self) -> usize {

@@ -29,6 +29,17 @@ impl BatchUserRoutingStatusEventRequest {
     }
 }
 
+impl crate::StrFields for UserRoutingStatusEvent {
+    fn str_field(&self, wire_name: &str) -> Option<&str> {
+        match wire_name {
+            "eventId" => Some(&self.event_id),
+            "agentId" => Some(&self.agent_id),
+            "sourceId" => Some(&self.source_id),
+            _ => None,
+        }
+    }
+}
+
 impl crate::Batch for BatchUserRoutingStatusEventRequest {
     type Event = UserRoutingStatusEvent;
     fn event_count(&self) -> usize {
