@@ -85,3 +85,17 @@ pub trait StrFields {
     /// and it is set.
     fn str_field(&self, wire_name: &str) -> Option<&str>;
 }
+
+/// A batch type that knows the operation publishing it. Generated for every
+/// batch request type; used by code that sends batches without knowing
+/// their type (e.g. a publisher).
+pub trait SendBatch: Batch + Sized {
+    /// The success body of the operation.
+    type Response;
+
+    /// Sends `batch` with `client`, through the operation that takes it.
+    fn send(
+        client: &crate::Client,
+        batch: &Self,
+    ) -> impl std::future::Future<Output = Result<crate::ApiResponse<Self::Response>, Error>> + Send;
+}

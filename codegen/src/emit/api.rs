@@ -39,6 +39,15 @@ pub fn api_file(group: &ApiGroup, examples: &[String], batches: &[BatchDef]) -> 
         Some(text) if text.trim() != group.tag => spec_docs(Some(text)),
         _ => doc_lines(&format!("The `{}` operations of the API.", group.tag)),
     };
+    let mut sent = BTreeSet::new();
+    let send_impls: Vec<TokenStream> = group
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let body = op.body.as_ref()?.ty.named()?;
+            (batches.iter().any(|b| b.type_name == body) && sent.insert(body.to_owned())).then(|| send_batch(group, op, body))
+        })
+        .collect();
     let methods = group.operations.iter().zip(examples).map(|(op, example)| {
         let is_batch = op.body.as_ref().and_then(|b| b.ty.named()).is_some_and(|n| batches.iter().any(|b| b.type_name == n));
         operation(op, example, is_batch)
@@ -70,6 +79,27 @@ pub fn api_file(group: &ApiGroup, examples: &[String], batches: &[BatchDef]) -> 
             }
 
             #(#methods)*
+        }
+
+        #(#send_impls)*
+    }
+}
+
+/// `SendBatch` for a batch type: sends it with `op`.
+fn send_batch(group: &ApiGroup, op: &Operation, body: &str) -> TokenStream {
+    let api = ident(&group.name);
+    let body = ident(body);
+    let with_info = format_ident!("{}_with_info", op.fn_name.trim_start_matches("r#"));
+    let success = op.success.as_ref().map_or_else(|| quote!(()), type_tokens);
+    let docs = doc_lines(&format!("Sends the batch with [`{0}::{1}`].", group.name, op.fn_name));
+    quote! {
+        #docs
+        impl crate::SendBatch for #body {
+            type Response = #success;
+
+            async fn send(client: &Client, batch: &Self) -> Result<ApiResponse<#success>, Error> {
+                #api::new(client.clone()).#with_info(batch).await
+            }
         }
     }
 }

@@ -268,3 +268,38 @@ impl EventsApi {
         self.client.send(Method::POST, "/api/v2/events/users/presence", Some(body)).await
     }
 }
+
+/// Sends the batch with [`EventsApi::post_events_conversations`].
+impl crate::SendBatch for BatchConversationEventRequest {
+    type Response = BatchEventResponse;
+    async fn send(
+        client: &Client,
+        batch: &Self,
+    ) -> Result<ApiResponse<BatchEventResponse>, Error> {
+        EventsApi::new(client.clone()).post_events_conversations_with_info(batch).await
+    }
+}
+
+/// Sends the batch with [`EventsApi::post_events_users_routingstatus`].
+impl crate::SendBatch for BatchUserRoutingStatusEventRequest {
+    type Response = BatchEventResponse;
+    async fn send(
+        client: &Client,
+        batch: &Self,
+    ) -> Result<ApiResponse<BatchEventResponse>, Error> {
+        EventsApi::new(client.clone())
+            .post_events_users_routingstatus_with_info(batch)
+            .await
+    }
+}
+
+/// Sends the batch with [`EventsApi::post_events_users_presence`].
+impl crate::SendBatch for BatchUserPresenceEventRequest {
+    type Response = BatchEventResponse;
+    async fn send(
+        client: &Client,
+        batch: &Self,
+    ) -> Result<ApiResponse<BatchEventResponse>, Error> {
+        EventsApi::new(client.clone()).post_events_users_presence_with_info(batch).await
+    }
+}
