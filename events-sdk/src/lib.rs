@@ -32,6 +32,15 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Configuration
+//!
+//! [`ClientBuilder`] picks the [`Region`] (or a custom base URL), the
+//! credentials (a static access token, or OAuth client credentials with a
+//! cached, automatically renewed token), the [`RetryPolicy`] (429 and 503
+//! retried by default, honouring `Retry-After`) and the timeouts. Every
+//! attempt is traced in an `http_request` span; secrets never appear in
+//! `Debug` or `tracing` output.
 
 #![warn(missing_docs)]
 
@@ -54,10 +63,15 @@ pub mod models;
 pub(crate) use string_enum::string_enum;
 
 pub use apis::*;
-pub use batch::{into_batches, Batch, StrFields, MAX_BATCH_SIZE};
+pub use batch::{into_batches, Batch, SendBatch, StrFields, MAX_BATCH_SIZE};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT_VALUE};
 pub use datetime::{DateTime, DateTimeParseError};
 pub use error::{ApiError, Error};
 pub use region::{ParseRegionError, Region};
 pub use response::{ApiResponse, CORRELATION_ID_HEADER};
 pub use retry::RetryPolicy;
+
+/// Compiles and runs the code blocks of `CONFIGURATION.md` as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../CONFIGURATION.md")]
+pub struct ConfigurationDoctests;
