@@ -71,7 +71,8 @@ pub use region::{ParseRegionError, Region};
 pub use response::{ApiResponse, CORRELATION_ID_HEADER};
 pub use retry::RetryPolicy;
 
-/// Compiles and runs the code blocks of `CONFIGURATION.md` as doctests.
+/// Compiles and runs the Rust code blocks of the workspace README as
+/// doctests, so its examples cannot rot.
 #[cfg(doctest)]
-#[doc = include_str!("../CONFIGURATION.md")]
-pub struct ConfigurationDoctests;
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
