@@ -55,26 +55,41 @@ struct Builder<'a> {
     lets: Vec<TokenStream>,
 }
 
-/// A complete example calling `op`: build a client, build the body, call,
-/// handle the answer and the error. Written as doctest text: lines that
-/// only wrap the example in an `async fn` are hidden with `# `.
-pub fn operation_example(index: &Index<'_>, group: &ApiGroup, op: &Operation, crate_name: &str) -> Result<String> {
+/// The pieces of an example shared by the doctest and the example program:
+/// imports, the `let`s building the body, and the call's argument.
+struct Parts {
+    models: Option<TokenStream>,
+    date_time: bool,
+    lets: TokenStream,
+    arg: TokenStream,
+}
+
+fn parts(index: &Index<'_>, op: &Operation, crate_name: &str) -> Parts {
     let mut b = Builder { index, used: BTreeSet::new(), date_time: false, lets: Vec::new() };
     let body = op.body.as_ref().map(|body| b.body_value(&body.ty));
     let krate = ident(crate_name);
-    let api = ident(&group.name);
-    let method = ident(&op.fn_name);
-    let (body_let, arg) = match body {
-        Some(value) => (quote!(let body = #value;), quote!(&body)),
-        None => (TokenStream::new(), TokenStream::new()),
-    };
     let models = (!b.used.is_empty()).then(|| {
         let names = b.used.iter().map(|n| ident(n));
         quote!(use #krate::models::{ #(#names),* };)
     });
-    let date_time_use = b.date_time.then(|| quote!(DateTime,));
-    let lets = &b.lets;
     let date_time_let = b.date_time.then(|| quote!(let at: DateTime = #EXAMPLE_DATE_TIME.parse()?;));
+    let lets = &b.lets;
+    let (body_let, arg) = match body {
+        Some(value) => (quote!(let body = #value;), quote!(&body)),
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    Parts { models, date_time: b.date_time, lets: quote!(#date_time_let #(#lets)* #body_let), arg }
+}
+
+/// A complete example calling `op`: build a client, build the body, call,
+/// handle the answer and the error. Written as doctest text: lines that
+/// only wrap the example in an `async fn` are hidden with `# `.
+pub fn operation_example(index: &Index<'_>, group: &ApiGroup, op: &Operation, crate_name: &str) -> Result<String> {
+    let Parts { models, date_time, lets, arg } = parts(index, op, crate_name);
+    let krate = ident(crate_name);
+    let api = ident(&group.name);
+    let method = ident(&op.fn_name);
+    let date_time_use = date_time.then(|| quote!(DateTime,));
     let tokens = quote! {
         #models
         use #krate::{ Client, #date_time_use Error, #api };
@@ -82,9 +97,7 @@ pub fn operation_example(index: &Index<'_>, group: &ApiGroup, op: &Operation, cr
         async fn example() -> Result<(), Box<dyn std::error::Error>> {
             let client = Client::builder().access_token(std::env::var("GENESYS_CLOUD_ACCESS_TOKEN")?).build()?;
             let api = #api::new(client);
-            #date_time_let
-            #(#lets)*
-            #body_let
+            #lets
             match api.#method(#arg).await {
                 Ok(answer) => println!("{answer:?}"),
                 Err(Error::Api(error)) => eprintln!("the API refused the request: {error}"),
@@ -95,6 +108,71 @@ pub fn operation_example(index: &Index<'_>, group: &ApiGroup, op: &Operation, cr
     };
     let text = render("example", "", tokens)?;
     Ok(hide_wrapper(&text))
+}
+
+/// A runnable example program for `op` (`examples/<method>.rs`): reads the
+/// region and OAuth client credentials from the environment, and with
+/// `--dry-run` (or without credentials) prints the request instead of
+/// sending it, so it runs without a Genesys Cloud account.
+pub fn example_program(index: &Index<'_>, group: &ApiGroup, op: &Operation, crate_name: &str) -> TokenStream {
+    let Parts { models, date_time, lets, arg } = parts(index, op, crate_name);
+    let krate = ident(crate_name);
+    let api = ident(&group.name);
+    let method = ident(&op.fn_name);
+    let date_time_use = date_time.then(|| quote!(DateTime,));
+    let (method_str, path) = (&op.method, &op.path);
+    let title = op.summary.clone().unwrap_or_else(|| op.fn_name.clone());
+    let package = crate_name.replace('_', "-");
+    let name = &op.fn_name;
+    let docs = [
+        format!(" {title}: `{method_str} {path}`."),
+        String::new(),
+        " Offline (prints the request instead of sending it):".to_owned(),
+        String::new(),
+        format!(" `cargo run -p {package} --example {name} -- --dry-run`"),
+        String::new(),
+        " Against Genesys Cloud, with an OAuth client of grant type Client Credentials:".to_owned(),
+        String::new(),
+        format!(
+            " `GENESYS_CLOUD_REGION=eu-west-1 GENESYS_CLOUD_CLIENT_ID=… GENESYS_CLOUD_CLIENT_SECRET=… \
+             cargo run -p {package} --example {name}`"
+        ),
+    ];
+    let request_line = format!("{method_str} {{}}{path}");
+    let (json_let, json_print) = if op.body.is_some() {
+        (quote!(let json = serde_json::to_string_pretty(&body)?;), quote!(println!("{json}");))
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    quote! {
+        #( #![doc = #docs] )*
+        #models
+        use #krate::{ Client, #date_time_use Error, #api, Region };
+
+        #[tokio::main]
+        async fn main() -> Result<(), Box<dyn std::error::Error>> {
+            #lets
+            let region: Region = std::env::var("GENESYS_CLOUD_REGION").as_deref().unwrap_or("us-east-1").parse()?;
+            let dry_run = std::env::args().any(|arg| arg == "--dry-run");
+            let client_id = std::env::var("GENESYS_CLOUD_CLIENT_ID");
+            let client_secret = std::env::var("GENESYS_CLOUD_CLIENT_SECRET");
+            let (Ok(client_id), Ok(client_secret), false) = (client_id, client_secret, dry_run) else {
+                #json_let
+                println!("dry run: set GENESYS_CLOUD_CLIENT_ID and GENESYS_CLOUD_CLIENT_SECRET to send");
+                println!(#request_line, region.api_base_url());
+                #json_print
+                return Ok(());
+            };
+            let client = Client::builder().region(region).client_credentials(client_id, client_secret).build()?;
+            let api = #api::new(client);
+            match api.#method(#arg).await {
+                Ok(answer) => println!("{answer:#?}"),
+                Err(Error::Api(error)) => eprintln!("the API refused the request: {error}"),
+                Err(error) => eprintln!("the request failed: {error}"),
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Hides the `async fn` wrapper, the final `Ok(())` and the closing brace

@@ -86,6 +86,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
             .map(|op| example::operation_example(&index, group, op, &options.crate_name))
             .collect::<Result<Vec<_>>>()?;
         push(format!("src/apis/{}.rs", group.module.trim_start_matches("r#")), api::api_file(group, &examples, &api.batches))?;
+        for op in &group.operations {
+            let program = example::example_program(&index, group, op, &options.crate_name);
+            push(format!("examples/{}.rs", op.fn_name.trim_start_matches("r#")), program)?;
+        }
         docs.push(GeneratedFile {
             path: format!("docs/{}.md", group.name),
             contents: markdown::api_page(api, &pages, group, &examples),
