@@ -42,7 +42,10 @@
 //!
 //! See [`resolve`]'s schema module docs and [`emit`]'s model docs: objects
 //! become structs built with `new(required…)` and `with_<field>` setters,
-//! optional fields are `Option<T>` omitted from JSON when `None`,
+//! optional fields are `Option<T>` omitted from JSON when `None` (this holds
+//! for arrays and maps too, so absent and empty stay distinct: `None` is not
+//! sent, `Some(vec![])` is sent as `[]`, and a received `[]` reads back as
+//! `Some(vec![])`),
 //! `date-time` is `DateTime`, string enums keep unknown values in
 //! `Unknown(String)`, and `additionalProperties` maps are `BTreeMap`s.
 
