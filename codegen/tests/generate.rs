@@ -69,7 +69,10 @@ fn malformed_yaml_names_file_line_and_column() {
 /// Proves an unsupported parameter is rejected with its pointer.
 #[test]
 fn parameters_are_an_error_with_pointer() {
-    assert_eq!(error_of("parameters.yaml"), "#/paths/~1api~1v1~1things~1{id}/get/parameters: parameters are not supported yet");
+    assert_eq!(
+        error_of("parameters.yaml"),
+        "#/paths/~1api~1v1~1things~1{id}/get/parameters: parameters are not supported yet"
+    );
 }
 
 /// Proves the generator reports, rather than panics on, documents that are

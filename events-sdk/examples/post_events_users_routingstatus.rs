@@ -10,12 +10,16 @@
 //!
 //! `GENESYS_CLOUD_REGION=eu-west-1 GENESYS_CLOUD_CLIENT_ID=… GENESYS_CLOUD_CLIENT_SECRET=… cargo run -p events-sdk --example post_events_users_routingstatus`
 
+#[rustfmt::skip]
 use events_sdk::models::{
     BatchUserRoutingStatusEventRequest, UserRoutingStatusEvent,
     UserRoutingStatusEventStatus,
 };
+
+#[rustfmt::skip]
 use events_sdk::{Client, DateTime, Error, EventsApi, Region};
 
+#[rustfmt::skip]
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let at: DateTime = "2026-12-04T10:15:30.000Z".parse()?;

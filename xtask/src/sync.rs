@@ -63,7 +63,8 @@ pub struct Plan {
 
 /// Runs the generator and compares its output with the files on disk.
 pub fn plan(layout: &Layout) -> Result<Plan, String> {
-    let output = codegen::generate_file(&layout.spec, &codegen::Options::new(&layout.spec_label, "events_sdk")).map_err(|e| e.to_string())?;
+    let output = codegen::generate_file(&layout.spec, &codegen::Options::new(&layout.spec_label, "events_sdk"))
+        .map_err(|e| e.to_string())?;
     let mut plan = Plan { models: output.models, operations: output.operations, ..Plan::default() };
     let produced: BTreeSet<&str> = output.files.iter().map(|f| f.path.as_str()).collect();
     for file in &output.files {

@@ -45,11 +45,13 @@ pub fn api_file(group: &ApiGroup, examples: &[String], batches: &[BatchDef]) -> 
         .iter()
         .filter_map(|op| {
             let body = op.body.as_ref()?.ty.named()?;
-            (batches.iter().any(|b| b.type_name == body) && sent.insert(body.to_owned())).then(|| send_batch(group, op, body))
+            (batches.iter().any(|b| b.type_name == body) && sent.insert(body.to_owned()))
+                .then(|| send_batch(group, op, body))
         })
         .collect();
     let methods = group.operations.iter().zip(examples).map(|(op, example)| {
-        let is_batch = op.body.as_ref().and_then(|b| b.ty.named()).is_some_and(|n| batches.iter().any(|b| b.type_name == n));
+        let is_batch =
+            op.body.as_ref().and_then(|b| b.ty.named()).is_some_and(|n| batches.iter().any(|b| b.type_name == n));
         operation(op, example, is_batch)
     });
     quote! {

@@ -28,10 +28,7 @@ pub fn batch_items(batch: &BatchDef, done: &mut BTreeSet<String>) -> TokenStream
     });
     let (push, split) = if single {
         let field = ident(&batch.lists[0].field);
-        (
-            quote!(self.#field.get_or_insert_with(Vec::new).push(event);),
-            quote!(self.#field.unwrap_or_default()),
-        )
+        (quote!(self.#field.get_or_insert_with(Vec::new).push(event);), quote!(self.#field.unwrap_or_default()))
     } else {
         let arms = batch.lists.iter().map(|l| {
             let field = ident(&l.field);
@@ -91,17 +88,18 @@ fn event_enum(batch: &BatchDef) -> TokenStream {
         let variant = ident(&l.variant);
         quote!(Self::#variant(event) => event.str_field(wire_name),)
     });
-    let froms = batch.lists.iter().filter(|l| batch.lists.iter().filter(|o| o.element == l.element).count() == 1).map(|l| {
-        let variant = ident(&l.variant);
-        let element = ident(&l.element);
-        quote! {
-            impl From<#element> for #event_ty {
-                fn from(event: #element) -> Self {
-                    Self::#variant(event)
+    let froms =
+        batch.lists.iter().filter(|l| batch.lists.iter().filter(|o| o.element == l.element).count() == 1).map(|l| {
+            let variant = ident(&l.variant);
+            let element = ident(&l.element);
+            quote! {
+                impl From<#element> for #event_ty {
+                    fn from(event: #element) -> Self {
+                        Self::#variant(event)
+                    }
                 }
             }
-        }
-    });
+        });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]

@@ -146,9 +146,13 @@ pub fn example_program(index: &Index<'_>, group: &ApiGroup, op: &Operation, crat
     };
     quote! {
         #( #![doc = #docs] )*
+        // Generated code is formatted by prettyplease; rustfmt leaves it alone.
+        #[rustfmt::skip]
         #models
+        #[rustfmt::skip]
         use #krate::{ Client, #date_time_use Error, #api, Region };
 
+        #[rustfmt::skip]
         #[tokio::main]
         async fn main() -> Result<(), Box<dyn std::error::Error>> {
             #lets

@@ -99,7 +99,14 @@ pub fn api_page(api: &Api, pages: &Pages, group: &ApiGroup, examples: &[String])
     out.push_str("| Method | HTTP request | Description |\n|---|---|---|\n");
     for op in &group.operations {
         let summary = op.summary.as_deref().map(table_cell).unwrap_or_default();
-        let _ = writeln!(out, "| [**{0}**](#{1}) | `{2} {3}` | {summary} |", op.fn_name, anchor(&op.fn_name), op.method, op.path);
+        let _ = writeln!(
+            out,
+            "| [**{0}**](#{1}) | `{2} {3}` | {summary} |",
+            op.fn_name,
+            anchor(&op.fn_name),
+            op.method,
+            op.path
+        );
     }
     for (op, example) in group.operations.iter().zip(examples) {
         operation_section(&mut out, pages, op, example);
@@ -138,7 +145,8 @@ fn operation_section(out: &mut String, pages: &Pages, op: &Operation, example: &
         }
         None => out.push_str("| | | This operation takes no parameters. | |\n"),
     }
-    let ret = op.success.as_ref().map_or_else(|| "`()` (no content)".to_owned(), |t| pages.type_cell(t, "models/", None));
+    let ret =
+        op.success.as_ref().map_or_else(|| "`()` (no content)".to_owned(), |t| pages.type_cell(t, "models/", None));
     let _ = writeln!(out, "\n### Return type\n\n{ret}\n");
     let errors: Vec<_> = op.responses.iter().filter(|r| !r.status.starts_with('2')).collect();
     if !errors.is_empty() {

@@ -85,7 +85,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
             .iter()
             .map(|op| example::operation_example(&index, group, op, &options.crate_name))
             .collect::<Result<Vec<_>>>()?;
-        push(format!("src/apis/{}.rs", group.module.trim_start_matches("r#")), api::api_file(group, &examples, &api.batches))?;
+        push(
+            format!("src/apis/{}.rs", group.module.trim_start_matches("r#")),
+            api::api_file(group, &examples, &api.batches),
+        )?;
         for op in &group.operations {
             let program = example::example_program(&index, group, op, &options.crate_name);
             push(format!("examples/{}.rs", op.fn_name.trim_start_matches("r#")), program)?;
