@@ -49,6 +49,7 @@ mod auth;
 mod client;
 mod datetime;
 mod error;
+mod publisher;
 mod region;
 mod response;
 mod retry;
@@ -67,6 +68,10 @@ pub use batch::{into_batches, Batch, SendBatch, StrFields, MAX_BATCH_SIZE};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT_VALUE};
 pub use datetime::{DateTime, DateTimeParseError};
 pub use error::{ApiError, Error};
+pub use publisher::{
+    ConversationPublisher, FailedEvent, PresencePublisher, PublishReport, PublishStats, Publisher, PublisherBuilder,
+    PublisherClosed, RoutingStatusPublisher, DEFAULT_CONCURRENCY, DEFAULT_LINGER, DEFAULT_QUEUE_CAPACITY,
+};
 pub use region::{ParseRegionError, Region};
 pub use response::{ApiResponse, CORRELATION_ID_HEADER};
 pub use retry::RetryPolicy;
