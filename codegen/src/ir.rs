@@ -165,6 +165,11 @@ pub struct Operation {
     pub summary: Option<String>,
     /// `description`, when not empty.
     pub description: Option<String>,
+    /// Path parameters, in the order they appear in the path.
+    pub path_params: Vec<Field>,
+    /// The query parameters' struct (named `<Operation>Query`), when the
+    /// operation has query parameters; its fields are the parameters.
+    pub query: Option<QueryDef>,
     /// The JSON request body, if any.
     pub body: Option<Body>,
     /// The type of the success (2xx) response body; `None` for no content.
@@ -186,6 +191,17 @@ pub struct Body {
     pub ty: TypeRef,
     /// The request body's description.
     pub docs: Option<String>,
+    /// Whether the body must be sent (otherwise the method takes an `Option`).
+    pub required: bool,
+}
+
+/// The query parameters of one operation, as one struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryDef {
+    /// Rust name of the struct.
+    pub name: String,
+    /// The parameters in spec order (`wire_name` is the query key).
+    pub fields: Vec<Field>,
 }
 
 /// One declared response.

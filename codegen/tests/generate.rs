@@ -25,7 +25,7 @@ fn all_files(output: &codegen::Output) -> String {
 #[test]
 fn small_spec_snapshot() {
     let output = codegen::generate_str(&fixture("small.yaml"), &opts("tests/fixtures/small.yaml")).expect("generates");
-    assert_eq!((output.models, output.operations), (5, 3));
+    assert_eq!((output.models, output.operations), (5, 6));
     insta::assert_snapshot!(all_files(&output));
 }
 
@@ -66,12 +66,12 @@ fn malformed_yaml_names_file_line_and_column() {
     assert!(message.starts_with("malformed.yaml:8:1: "), "{message}");
 }
 
-/// Proves an unsupported parameter is rejected with its pointer.
+/// Proves an unsupported parameter kind (header) is rejected with its pointer.
 #[test]
-fn parameters_are_an_error_with_pointer() {
+fn header_parameters_are_an_error_with_pointer() {
     assert_eq!(
         error_of("parameters.yaml"),
-        "#/paths/~1api~1v1~1things~1{id}/get/parameters: parameters are not supported yet"
+        "#/paths/~1api~1v1~1things~1{id}/get/parameters/1: header parameters are not supported yet"
     );
 }
 

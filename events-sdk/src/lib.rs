@@ -65,7 +65,7 @@ pub(crate) use string_enum::string_enum;
 
 pub use apis::*;
 pub use batch::{into_batches, Batch, SendBatch, StrFields, MAX_BATCH_SIZE};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT_VALUE};
+pub use client::{path_segment, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT_VALUE};
 pub use datetime::{DateTime, DateTimeParseError};
 pub use error::{ApiError, Error};
 pub use publisher::{

@@ -15,7 +15,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_lines, sanitize, spec_docs};
 use super::model::enum_def;
 use super::rust::{ident, type_tokens, Uses};
-use crate::ir::{ApiGroup, BatchDef, ErrorCode, Operation, Variant};
+use crate::ir::{ApiGroup, BatchDef, ErrorCode, Operation, TypeRef, Variant};
 
 /// The tokens of the file holding `group`; `examples` holds one doctest
 /// text per operation, in order.
@@ -23,11 +23,13 @@ pub fn api_file(group: &ApiGroup, examples: &[String], batches: &[BatchDef]) -> 
     let mut models = BTreeSet::new();
     let mut uses = Uses::default();
     for op in &group.operations {
-        for ty in op.body.iter().map(|b| &b.ty).chain(op.success.as_ref()) {
+        let params = op.path_params.iter().chain(op.query.iter().flat_map(|q| &q.fields)).map(|f| &f.ty);
+        for ty in op.body.iter().map(|b| &b.ty).chain(op.success.as_ref()).chain(params) {
             uses.add(ty);
             models.extend(ty.named());
         }
     }
+    let queries = group.operations.iter().filter_map(|op| Some(super::query::query_struct(&group.name, op, op.query.as_ref()?)));
     let model_use = (!models.is_empty()).then(|| {
         let names = models.iter().map(|n| ident(n));
         quote!(use crate::models::{ #(#names),* };)
@@ -83,6 +85,8 @@ pub fn api_file(group: &ApiGroup, examples: &[String], batches: &[BatchDef]) -> 
             #(#methods)*
         }
 
+        #(#queries)*
+
         #(#send_impls)*
     }
 }
@@ -110,16 +114,37 @@ fn operation(op: &Operation, example: &str, is_batch: bool) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let with_info = format_ident!("{}_with_info", op.fn_name.trim_start_matches("r#"));
     let method = ident(&op.method);
-    let path = &op.path;
     let success = op.success.as_ref().map_or_else(|| quote!(()), type_tokens);
-    let (param, arg) = match &op.body {
+    let mut params = Vec::new();
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        let name = ident(&p.name);
+        let ty = match &p.ty {
+            TypeRef::String => quote!(&str),
+            other => {
+                let ty = type_tokens(other);
+                quote!(&#ty)
+            }
+        };
+        params.push(quote!(#name: #ty));
+        args.push(quote!(#name));
+    }
+    if let Some(query) = &op.query {
+        let ty = ident(&query.name);
+        params.push(quote!(query: &#ty));
+        args.push(quote!(query));
+    }
+    let body_arg = match &op.body {
         Some(body) => {
             let ty = type_tokens(&body.ty);
-            (quote!(body: &#ty), quote!(Some(body)))
+            params.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
+            args.push(quote!(body));
+            if body.required { quote!(Some(body)) } else { quote!(body) }
         }
-        None => (TokenStream::new(), quote!(None::<&()>)),
+        None => quote!(None::<&()>),
     };
-    let call_arg = op.body.as_ref().map(|_| quote!(body));
+    let path = path_expr(op);
+    let query_arg = if op.query.is_some() { quote!(&query.to_pairs()) } else { quote!(&[]) };
     let batch_note = if is_batch {
         "\n\nThe batch is checked before sending: one with no event, or with more than \
          [`MAX_BATCH_SIZE`](crate::MAX_BATCH_SIZE), is refused with [`Error::InvalidRequest`] \
@@ -134,21 +159,46 @@ fn operation(op: &Operation, example: &str, is_batch: bool) -> TokenStream {
         op.fn_name
     ));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let check = is_batch.then(|| quote!(crate::Batch::check_size(body)?;));
+    let check = is_batch.then(|| match op.body.as_ref().map(|b| b.required) {
+        Some(true) => quote!(crate::Batch::check_size(body)?;),
+        _ => quote!(if let Some(body) = body { crate::Batch::check_size(body)?; }),
+    });
     quote! {
         #docs
         #deprecated
-        pub async fn #fn_name(&self, #param) -> Result<#success, Error> {
-            self.#with_info(#call_arg).await.map(ApiResponse::into_body)
+        pub async fn #fn_name(&self, #(#params),*) -> Result<#success, Error> {
+            self.#with_info(#(#args),*).await.map(ApiResponse::into_body)
         }
 
         #info_docs
         #deprecated
-        pub async fn #with_info(&self, #param) -> Result<ApiResponse<#success>, Error> {
+        pub async fn #with_info(&self, #(#params),*) -> Result<ApiResponse<#success>, Error> {
             #check
-            self.client.send(Method::#method, #path, #arg).await
+            self.client.send(Method::#method, #path, #query_arg, #body_arg).await
         }
     }
+}
+
+/// The request path: the template itself, or a `format!` filling in the
+/// percent-encoded path parameters.
+fn path_expr(op: &Operation) -> TokenStream {
+    if op.path_params.is_empty() {
+        let path = &op.path;
+        return quote!(#path);
+    }
+    let mut template = String::new();
+    let mut rest = op.path.as_str();
+    while let Some((before, after)) = rest.split_once('{') {
+        template.push_str(&before.replace('}', "}}"));
+        template.push_str("{}");
+        rest = after.split_once('}').map_or("", |(_, tail)| tail);
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let values = op.path_params.iter().map(|p| {
+        let name = ident(&p.name);
+        quote!(crate::path_segment(#name))
+    });
+    quote!(&format!(#template, #(#values),*))
 }
 
 /// The Markdown doc comment of an operation: summary, description, the

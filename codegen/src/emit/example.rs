@@ -61,12 +61,32 @@ struct Parts {
     models: Option<TokenStream>,
     date_time: bool,
     lets: TokenStream,
-    arg: TokenStream,
+    args: Vec<TokenStream>,
+    /// Names imported from the crate root besides the API (query structs).
+    root: Vec<proc_macro2::Ident>,
 }
 
 fn parts(index: &Index<'_>, op: &Operation, crate_name: &str) -> Parts {
     let mut b = Builder { index, used: BTreeSet::new(), date_time: false, lets: Vec::new() };
-    let body = op.body.as_ref().map(|body| b.body_value(&body.ty));
+    let mut args: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|p| match &p.ty {
+            TypeRef::String => placeholder_string(p),
+            _ => {
+                let value = b.field_value(p, 1);
+                quote!(&#value)
+            }
+        })
+        .collect();
+    let mut root = Vec::new();
+    if let Some(query) = &op.query {
+        let values: Vec<TokenStream> = query.fields.iter().filter(|f| f.required).map(|f| b.field_value(f, 1)).collect();
+        let name = ident(&query.name);
+        args.push(quote!(&#name::new(#(#values),*)));
+        root.push(name);
+    }
+    let body = op.body.as_ref().map(|body| (b.body_value(&body.ty), body.required));
     let krate = ident(crate_name);
     let models = (!b.used.is_empty()).then(|| {
         let names = b.used.iter().map(|n| ident(n));
@@ -74,31 +94,34 @@ fn parts(index: &Index<'_>, op: &Operation, crate_name: &str) -> Parts {
     });
     let date_time_let = b.date_time.then(|| quote!(let at: DateTime = #EXAMPLE_DATE_TIME.parse()?;));
     let lets = &b.lets;
-    let (body_let, arg) = match body {
-        Some(value) => (quote!(let body = #value;), quote!(&body)),
-        None => (TokenStream::new(), TokenStream::new()),
+    let body_let = match body {
+        Some((value, required)) => {
+            args.push(if required { quote!(&body) } else { quote!(Some(&body)) });
+            quote!(let body = #value;)
+        }
+        None => TokenStream::new(),
     };
-    Parts { models, date_time: b.date_time, lets: quote!(#date_time_let #(#lets)* #body_let), arg }
+    Parts { models, date_time: b.date_time, lets: quote!(#date_time_let #(#lets)* #body_let), args, root }
 }
 
 /// A complete example calling `op`: build a client, build the body, call,
 /// handle the answer and the error. Written as doctest text: lines that
 /// only wrap the example in an `async fn` are hidden with `# `.
 pub fn operation_example(index: &Index<'_>, group: &ApiGroup, op: &Operation, crate_name: &str) -> Result<String> {
-    let Parts { models, date_time, lets, arg } = parts(index, op, crate_name);
+    let Parts { models, date_time, lets, args, root } = parts(index, op, crate_name);
     let krate = ident(crate_name);
     let api = ident(&group.name);
     let method = ident(&op.fn_name);
     let date_time_use = date_time.then(|| quote!(DateTime,));
     let tokens = quote! {
         #models
-        use #krate::{ Client, #date_time_use Error, #api };
+        use #krate::{ Client, #date_time_use Error, #api #(, #root)* };
 
         async fn example() -> Result<(), Box<dyn std::error::Error>> {
             let client = Client::builder().access_token(std::env::var("GENESYS_CLOUD_ACCESS_TOKEN")?).build()?;
             let api = #api::new(client);
             #lets
-            match api.#method(#arg).await {
+            match api.#method(#(#args),*).await {
                 Ok(answer) => println!("{answer:?}"),
                 Err(Error::Api(error)) => eprintln!("the API refused the request: {error}"),
                 Err(error) => eprintln!("the request failed: {error}"),
@@ -115,7 +138,7 @@ pub fn operation_example(index: &Index<'_>, group: &ApiGroup, op: &Operation, cr
 /// `--dry-run` (or without credentials) prints the request instead of
 /// sending it, so it runs without a Genesys Cloud account.
 pub fn example_program(index: &Index<'_>, group: &ApiGroup, op: &Operation, crate_name: &str) -> TokenStream {
-    let Parts { models, date_time, lets, arg } = parts(index, op, crate_name);
+    let Parts { models, date_time, lets, args, root } = parts(index, op, crate_name);
     let krate = ident(crate_name);
     let api = ident(&group.name);
     let method = ident(&op.fn_name);
@@ -138,7 +161,7 @@ pub fn example_program(index: &Index<'_>, group: &ApiGroup, op: &Operation, crat
              cargo run -p {package} --example {name}`"
         ),
     ];
-    let request_line = format!("{method_str} {{}}{path}");
+    let request_line = format!("{method_str} {{}}{}", path.replace('{', "{{").replace('}', "}}"));
     let (json_let, json_print) = if op.body.is_some() {
         (quote!(let json = serde_json::to_string_pretty(&body)?;), quote!(println!("{json}");))
     } else {
@@ -150,7 +173,7 @@ pub fn example_program(index: &Index<'_>, group: &ApiGroup, op: &Operation, crat
         #[rustfmt::skip]
         #models
         #[rustfmt::skip]
-        use #krate::{ Client, #date_time_use Error, #api, Region };
+        use #krate::{ Client, #date_time_use Error, #api, Region #(, #root)* };
 
         #[rustfmt::skip]
         #[tokio::main]
@@ -169,7 +192,7 @@ pub fn example_program(index: &Index<'_>, group: &ApiGroup, op: &Operation, crat
             };
             let client = Client::builder().region(region).client_credentials(client_id, client_secret).build()?;
             let api = #api::new(client);
-            match api.#method(#arg).await {
+            match api.#method(#(#args),*).await {
                 Ok(answer) => println!("{answer:#?}"),
                 Err(Error::Api(error)) => eprintln!("the API refused the request: {error}"),
                 Err(error) => eprintln!("the request failed: {error}"),

@@ -138,12 +138,33 @@ fn operation_section(out: &mut String, pages: &Pages, op: &Operation, example: &
     }
     let _ = writeln!(out, "### Example\n\n```rust,no_run\n{}\n```\n", unhide(example));
     out.push_str("### Parameters\n\n| Name | Type | Description | Notes |\n|---|---|---|---|\n");
+    for p in &op.path_params {
+        let docs = p.docs.as_deref().map(table_cell).unwrap_or_default();
+        let ty = pages.type_cell(&p.ty, "models/", None);
+        let _ = writeln!(out, "| **{}** | {ty} | {docs} | path parameter `{}`; required |", p.name, p.wire_name);
+    }
+    if let Some(query) = &op.query {
+        for f in &query.fields {
+            let docs = f.docs.as_deref().map(table_cell).unwrap_or_default();
+            let ty = pages.type_cell(&f.ty, "models/", None);
+            let required = if f.required { "required" } else { "optional" };
+            let _ = writeln!(
+                out,
+                "| **{}** | {ty} | {docs} | query parameter `{}` (field of `{}`); {required} |",
+                f.name, f.wire_name, query.name
+            );
+        }
+    }
     match &op.body {
         Some(body) => {
             let docs = body.docs.as_deref().map(table_cell).unwrap_or_default();
-            let _ = writeln!(out, "| **body** | {} | {docs} | required |", pages.type_cell(&body.ty, "models/", None));
+            let required = if body.required { "required" } else { "optional" };
+            let _ = writeln!(out, "| **body** | {} | {docs} | {required} |", pages.type_cell(&body.ty, "models/", None));
         }
-        None => out.push_str("| | | This operation takes no parameters. | |\n"),
+        None if op.path_params.is_empty() && op.query.is_none() => {
+            out.push_str("| | | This operation takes no parameters. | |\n")
+        }
+        None => {}
     }
     let ret =
         op.success.as_ref().map_or_else(|| "`()` (no content)".to_owned(), |t| pages.type_cell(t, "models/", None));
@@ -160,7 +181,18 @@ fn operation_section(out: &mut String, pages: &Pages, op: &Operation, example: &
 
 /// The Rust signature of the plain method of `op`.
 pub fn signature(op: &Operation) -> String {
-    let param = op.body.as_ref().map(|b| format!(", body: &{}", rust_type(&b.ty))).unwrap_or_default();
+    let mut param = String::new();
+    for p in &op.path_params {
+        let ty = if p.ty == TypeRef::String { "str".to_owned() } else { rust_type(&p.ty) };
+        param.push_str(&format!(", {}: &{ty}", p.name));
+    }
+    if let Some(query) = &op.query {
+        param.push_str(&format!(", query: &{}", query.name));
+    }
+    if let Some(b) = &op.body {
+        let ty = rust_type(&b.ty);
+        param.push_str(&if b.required { format!(", body: &{ty}") } else { format!(", body: Option<&{ty}>") });
+    }
     let ret = op.success.as_ref().map_or_else(|| "()".to_owned(), rust_type);
     format!("pub async fn {}(&self{param}) -> Result<{ret}, Error>", op.fn_name)
 }

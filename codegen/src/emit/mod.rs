@@ -10,6 +10,7 @@ mod docs;
 pub mod example;
 mod markdown;
 mod model;
+mod query;
 mod rust;
 
 use proc_macro2::TokenStream;
@@ -97,7 +98,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
             path: format!("docs/{}.md", group.name),
             contents: markdown::api_page(api, &pages, group, &examples),
         });
-        api_mods.push((group.module.clone(), vec![group.name.as_str()]));
+        let mut names = vec![group.name.as_str()];
+        names.extend(group.operations.iter().filter_map(|op| op.query.as_ref().map(|q| q.name.as_str())));
+        api_mods.push((group.module.clone(), names));
     }
     push("src/apis/error_code.rs".to_owned(), api::error_code_file(&api.error_codes))?;
     api_mods.push(("error_code".to_owned(), vec!["ErrorCode"]));

@@ -92,7 +92,7 @@ fn spec_path(pointer: &str) -> String {
     path.replace("/properties/", ".").replace("~1", "/").replace("~0", "~")
 }
 
-fn field_type(field: &Field) -> TokenStream {
+pub(super) fn field_type(field: &Field) -> TokenStream {
     let ty = type_tokens(&field.ty);
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
     if field.required {
@@ -137,7 +137,7 @@ fn struct_def(def: &TypeDef, fields: &[Field]) -> TokenStream {
 }
 
 /// `new(required…)` and `with_<field>` setters.
-fn constructor(def: &TypeDef, fields: &[Field], no_required: bool) -> TokenStream {
+pub(super) fn constructor(def: &TypeDef, fields: &[Field], no_required: bool) -> TokenStream {
     let name = ident(&def.name);
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
     let params = required.iter().map(|f| {

@@ -6,6 +6,7 @@
 
 mod batch;
 mod operation;
+mod params;
 mod schema;
 
 use openapiv3::OpenAPI;

@@ -1,9 +1,10 @@
 //! Paths and operations → [`Operation`]s grouped by tag.
 //!
-//! Supported today: operations with a JSON request body and JSON (or empty)
-//! responses, `x-inin-requires-permissions`, `x-inin-error-codes` and OAuth
-//! scopes. Parameters and non-JSON media types are rejected with the JSON
-//! pointer of the offending node.
+//! Supported today: path and query parameters (see `params`), a JSON
+//! request body (required or optional), JSON or empty responses,
+//! `x-inin-requires-permissions`, `x-inin-error-codes` and OAuth scopes.
+//! Other parameter kinds and non-JSON media types are rejected with the
+//! JSON pointer of the offending node.
 
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, ReferenceOr, RequestBody, Response, StatusCode};
@@ -33,13 +34,11 @@ pub fn resolve_operations(
                 return Err(Error::spec(path_pointer, "`$ref` path items are not supported"))
             }
         };
-        if !item.parameters.is_empty() {
-            return Err(Error::spec(join(&path_pointer, "parameters"), "parameters are not supported yet"));
-        }
         for (method, op) in item.iter() {
             let pointer = join(&path_pointer, method);
             let tag = op.tags.first().cloned().unwrap_or_else(|| "Default".to_owned());
-            let resolved = resolve_operation(spec.components.as_ref(), schemas, extra, path, method, op, &pointer)?;
+            let context = Context { components: spec.components.as_ref(), path, path_params: (&item.parameters, &path_pointer) };
+            let resolved = resolve_operation(&context, schemas, extra, method, op, &pointer)?;
             let resolved = Operation { scopes: scopes(op.security.as_ref().or(spec.security.as_ref())), ..resolved };
             out.push((tag, resolved));
         }
@@ -47,20 +46,33 @@ pub fn resolve_operations(
     Ok(out)
 }
 
+/// Where an operation sits: the spec's components and its path item.
+struct Context<'s> {
+    components: Option<&'s Components>,
+    path: &'s str,
+    path_params: (&'s [ReferenceOr<openapiv3::Parameter>], &'s str),
+}
+
 fn resolve_operation(
-    components: Option<&Components>,
+    context: &Context<'_>,
     schemas: &mut SchemaResolver<'_>,
     extra: &mut Vec<TypeDef>,
-    path: &str,
     method: &str,
     op: &openapiv3::Operation,
     pointer: &str,
 ) -> Result<Operation> {
+    let (components, path) = (context.components, context.path);
     let id = op.operation_id.clone().ok_or_else(|| Error::spec(pointer, "operation has no `operationId`"))?;
-    if !op.parameters.is_empty() {
-        return Err(Error::spec(join(pointer, "parameters"), "parameters are not supported yet"));
-    }
     let type_prefix = naming::camel(&id);
+    let params = super::params::resolve_params(
+        components,
+        schemas,
+        extra,
+        path,
+        context.path_params,
+        (&op.parameters, pointer),
+        &type_prefix,
+    )?;
     let body = match &op.request_body {
         None => None,
         Some(body) => {
@@ -85,6 +97,8 @@ fn resolve_operation(
         path: path.to_owned(),
         summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
         description: op.description.clone().filter(|s| !s.trim().is_empty()),
+        path_params: params.path,
+        query: params.query,
         body,
         success,
         responses,
@@ -96,7 +110,7 @@ fn resolve_operation(
 
 /// Follows a `$ref` to a component of the kind `prefix` names, returning the
 /// item and its pointer.
-fn lookup<'s, T>(
+pub(super) fn lookup<'s, T>(
     item: &'s ReferenceOr<T>,
     prefix: &str,
     components: Option<&'s IndexMap<String, ReferenceOr<T>>>,
@@ -138,11 +152,8 @@ fn request_body(
         .ok_or_else(|| Error::spec(join(pointer, "content"), "only JSON request bodies are supported"))?;
     let at = join(&join(&join(pointer, "content"), media), "schema");
     let schema = content.schema.as_ref().ok_or_else(|| Error::spec(&at, "request body without a schema"))?;
-    if !body.required {
-        return Err(Error::spec(join(pointer, "required"), "optional request bodies are not supported yet"));
-    }
     let ty = schemas.type_of_ref_or(inline_name, SchemaRef::from(schema), &at, extra)?;
-    Ok(Body { ty, docs: body.description.clone() })
+    Ok(Body { ty, docs: body.description.clone(), required: body.required })
 }
 
 fn resolve_response(

@@ -31,6 +31,8 @@ pub struct SchemaResolver<'a> {
     names: IndexMap<String, String>,
     /// Every type name given out so far.
     pub types: Namespace,
+    /// Names of the enum types produced so far.
+    enums: std::collections::BTreeSet<String>,
 }
 
 /// What an object-like schema holds, whether it came as `type: object` or
@@ -46,7 +48,7 @@ impl<'a> SchemaResolver<'a> {
     pub fn new(schemas: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
         let mut types = Namespace::with_reserved(naming::RESERVED_TYPES);
         let names = schemas.keys().map(|key| (key.clone(), types.claim(&naming::type_name(key)))).collect();
-        SchemaResolver { schemas, names, types }
+        SchemaResolver { schemas, names, types, enums: Default::default() }
     }
 
     /// Resolves every component schema into a [`TypeDef`], in spec order.
@@ -83,6 +85,7 @@ impl<'a> SchemaResolver<'a> {
         }
         if let SchemaKind::Type(Type::String(s)) = &schema.schema_kind {
             if s.enumeration.iter().any(Option::is_some) {
+                self.enums.insert(name.to_owned());
                 return Ok(TypeKind::Enum(enum_variants(s.enumeration.iter().flatten())));
             }
         }
@@ -241,6 +244,11 @@ impl<'a> SchemaResolver<'a> {
             }
         };
         Ok(TypeRef::Map(Box::new(value)))
+    }
+
+    /// Whether `name` is a string enum produced by this resolver.
+    pub fn is_enum(&self, name: &str) -> bool {
+        self.enums.contains(name)
     }
 
     /// The Rust type a `$ref` found at `pointer` denotes.

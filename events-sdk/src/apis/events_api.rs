@@ -105,7 +105,9 @@ impl EventsApi {
         body: &BatchConversationEventRequest,
     ) -> Result<ApiResponse<BatchEventResponse>, Error> {
         crate::Batch::check_size(body)?;
-        self.client.send(Method::POST, "/api/v2/events/conversations", Some(body)).await
+        self.client
+            .send(Method::POST, "/api/v2/events/conversations", &[], Some(body))
+            .await
     }
 
     /// Publish Agent Routing Status Batch Events
@@ -188,7 +190,7 @@ impl EventsApi {
     ) -> Result<ApiResponse<BatchEventResponse>, Error> {
         crate::Batch::check_size(body)?;
         self.client
-            .send(Method::POST, "/api/v2/events/users/routingstatus", Some(body))
+            .send(Method::POST, "/api/v2/events/users/routingstatus", &[], Some(body))
             .await
     }
 
@@ -265,7 +267,9 @@ impl EventsApi {
         body: &BatchUserPresenceEventRequest,
     ) -> Result<ApiResponse<BatchEventResponse>, Error> {
         crate::Batch::check_size(body)?;
-        self.client.send(Method::POST, "/api/v2/events/users/presence", Some(body)).await
+        self.client
+            .send(Method::POST, "/api/v2/events/users/presence", &[], Some(body))
+            .await
     }
 }
 

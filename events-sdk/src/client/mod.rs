@@ -118,8 +118,16 @@ impl Client {
     }
 
     /// Sends one call (with its retries) and decodes the answer. Used by the
-    /// generated API methods.
-    pub(crate) async fn send<B, T>(&self, method: Method, path: &str, body: Option<&B>) -> Result<ApiResponse<T>, Error>
+    /// generated API methods: `path` is already filled in (see
+    /// [`path_segment`]), `query` holds the query pairs in order (a list
+    /// parameter repeats its key).
+    pub(crate) async fn send<B, T>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&B>,
+    ) -> Result<ApiResponse<T>, Error>
     where
         B: Serialize + ?Sized,
         T: DeserializeOwned,
@@ -130,7 +138,7 @@ impl Client {
             ),
             None => None,
         };
-        let url = self.url(path);
+        let url = self.url(path, query);
         let policy = &self.inner.retry;
         let started = Instant::now();
         let mut attempts = 0u32;
@@ -235,9 +243,43 @@ impl Client {
         Ok(Answer { status, headers, bytes: bytes.to_vec(), token_round: bearer.round })
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.inner.base_url.as_str().trim_end_matches('/'), path)
+    fn url(&self, path: &str, query: &[(&str, String)]) -> String {
+        let url = format!("{}{}", self.inner.base_url.as_str().trim_end_matches('/'), path);
+        if query.is_empty() {
+            return url;
+        }
+        match Url::parse(&url) {
+            Ok(mut parsed) => {
+                parsed.query_pairs_mut().extend_pairs(query);
+                parsed.into()
+            }
+            // The base URL was checked when the client was built and paths
+            // come from the spec, so this does not happen; keep the plain URL.
+            Err(_) => url,
+        }
     }
+}
+
+/// Percent-encodes one path parameter value, as generated methods do before
+/// putting it into a path: `/`, `?`, `#`, spaces and non-ASCII characters
+/// cannot change the path's meaning (RFC 3986: everything but unreserved
+/// characters is encoded).
+///
+/// ```
+/// assert_eq!(events_sdk::path_segment("a b/c"), "a%20b%2Fc");
+/// assert_eq!(events_sdk::path_segment(42), "42");
+/// ```
+pub fn path_segment(value: impl std::fmt::Display) -> String {
+    let value = value.to_string();
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// A whole HTTP answer.
