@@ -4,7 +4,8 @@
 //! # Pipeline
 //!
 //! 1. [`load`]: YAML or JSON text → [`openapiv3::OpenAPI`]; malformed input
-//!    is reported with file, line and column.
+//!    is reported with file, line and column. Swagger 2.0 documents are
+//!    converted to OpenAPI 3.0 on the way ([`swagger2`]).
 //! 2. [`resolve`]: `$ref`s, names and types → the small intermediate model in
 //!    [`ir`] (structs, enums, aliases, fields, operations, responses,
 //!    permissions, error codes). Naming rules are in [`naming`]. Anything
@@ -33,7 +34,10 @@
 //!
 //! Generated code relies on these items of the SDK crate root, which are
 //! hand-written: `DateTime` (ISO-8601 UTC date-time), `Client` (with
-//! `async fn send(&self, Method, &str, Option<&B>) -> Result<ApiResponse<T>, Error>`),
+//! `async fn send(&self, Method, &str, &[(&str, String)], Option<&B>) -> Result<ApiResponse<T>, Error>`:
+//! method, filled-in path, query pairs, JSON body), `path_segment(impl Display) -> String`
+//! (percent-encodes a path parameter), the `Batch`, `SendBatch` and
+//! `StrFields` traits,
 //! `ApiResponse<T>` (with `into_body`), `Error`, and the
 //! `string_enum!(Type)` macro (Display, FromStr, serde for enums that have
 //! `as_str` and `From<String>`).
@@ -55,6 +59,7 @@ pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod resolve;
+pub mod swagger2;
 
 use std::path::Path;
 

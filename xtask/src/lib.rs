@@ -2,5 +2,6 @@
 //!
 //! The library part holds the pieces that tests can exercise directly.
 
+pub mod extract;
 pub mod spec_equiv;
 pub mod sync;

@@ -9,7 +9,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen          regenerate events-sdk from spec/events-api.yaml
-  codegen --check  write nothing; exit 1 with a diff if the generated code is stale";
+  codegen --check  write nothing; exit 1 with a diff if the generated code is stale
+  spec --from <published.json|yaml> --tag <Tag> [--out spec/events-api.yaml]
+                   extract one tag of a published Swagger 2.0 description as an OpenAPI 3.0.3 fragment";
 
 fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
     let code = match args.as_slice() {
         ["codegen"] => sync::run(&sync::Layout::workspace(&workspace_root()), false),
         ["codegen", "--check"] => sync::run(&sync::Layout::workspace(&workspace_root()), true),
+        ["spec", rest @ ..] => xtask::extract::run(&workspace_root(), rest),
         ["help"] | ["--help"] | ["-h"] | [] => {
             println!("{USAGE}");
             0
