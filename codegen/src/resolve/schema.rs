@@ -111,17 +111,20 @@ impl<'a> SchemaResolver<'a> {
             let at = join(&join(pointer, "properties"), wire);
             let inline_name = format!("{owner}{}", naming::camel(wire));
             let ty = self.type_of_ref_or(&inline_name, SchemaRef::from_boxed(property), &at, inline)?;
-            let docs = match property {
-                ReferenceOr::Item(schema) => schema.schema_data.description.clone(),
+            let data = match property {
+                ReferenceOr::Item(schema) => Some(&schema.schema_data),
                 ReferenceOr::Reference { .. } => None,
             };
+            let read_only = data.is_some_and(|d| d.read_only);
             fields.push(Field {
                 name: field_names.claim(&naming::snake_ident(wire)),
                 wire_name: wire.clone(),
-                docs,
+                docs: data.and_then(field_docs),
                 boxed: ty == TypeRef::Named(owner.to_owned()),
                 ty,
-                required: parts.required.contains(wire),
+                // A read-only property is set by the server: never required
+                // when sending, so it is optional on the Rust side.
+                required: parts.required.contains(wire) && !read_only,
             });
         }
         Ok(fields)
@@ -290,6 +293,19 @@ impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
             ReferenceOr::Item(schema) => SchemaRef::Item(schema),
         }
     }
+}
+
+/// A property's docs: its description, then a note for `readOnly` and its
+/// `example`, if any.
+fn field_docs(data: &openapiv3::SchemaData) -> Option<String> {
+    let mut parts: Vec<String> = data.description.iter().cloned().collect();
+    if data.read_only {
+        parts.push("Read-only: set by the server; leave it unset when sending.".to_owned());
+    }
+    if let Some(example) = &data.example {
+        parts.push(format!("Example: `{example}`"));
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
 /// Properties and required list of an object schema with properties.
