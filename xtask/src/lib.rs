@@ -5,3 +5,4 @@
 pub mod extract;
 pub mod spec_equiv;
 pub mod sync;
+pub mod corpus;

@@ -11,7 +11,9 @@ commands:
   codegen          regenerate events-sdk from spec/events-api.yaml
   codegen --check  write nothing; exit 1 with a diff if the generated code is stale
   spec --from <published.json|yaml> --tag <Tag> [--out spec/events-api.yaml]
-                   extract one tag of a published Swagger 2.0 description as an OpenAPI 3.0.3 fragment";
+                   extract one tag of a published Swagger 2.0 description as an OpenAPI 3.0.3 fragment
+  corpus <dir> [--only name,name]
+                   generate a throwaway SDK crate per spec fragment in <dir> and `cargo check` it";
 
 fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -25,6 +27,11 @@ fn main() -> ExitCode {
         ["codegen"] => sync::run(&sync::Layout::workspace(&workspace_root()), false),
         ["codegen", "--check"] => sync::run(&sync::Layout::workspace(&workspace_root()), true),
         ["spec", rest @ ..] => xtask::extract::run(&workspace_root(), rest),
+        ["corpus", dir] => xtask::corpus::run(&workspace_root(), Path::new(dir), None),
+        ["corpus", dir, "--only", only] => {
+            let only: Vec<String> = only.split(',').map(str::to_owned).collect();
+            xtask::corpus::run(&workspace_root(), Path::new(dir), Some(&only))
+        }
         ["help"] | ["--help"] | ["-h"] | [] => {
             println!("{USAGE}");
             0

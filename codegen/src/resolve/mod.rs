@@ -5,6 +5,7 @@
 //! reported with its JSON pointer.
 
 mod batch;
+mod cycles;
 mod operation;
 mod params;
 mod schema;
@@ -23,6 +24,7 @@ pub fn resolve(spec: &OpenAPI) -> Result<Api> {
     let mut extra = Vec::new();
     let operations = operation::resolve_operations(spec, &mut resolver, &mut extra)?;
     types.append(&mut extra);
+    cycles::box_cycles(&mut types);
     let groups = operation::group(operations, &mut resolver.types, &spec.tags);
     let bodies: Vec<&str> =
         groups.iter().flat_map(|g| &g.operations).filter_map(|op| op.body.as_ref()?.ty.named()).collect();

@@ -120,7 +120,7 @@ impl<'a> SchemaResolver<'a> {
                 name: field_names.claim(&naming::snake_ident(wire)),
                 wire_name: wire.clone(),
                 docs: data.and_then(field_docs),
-                boxed: ty == TypeRef::Named(owner.to_owned()),
+                boxed: false, // decided for all types at once by `cycles`
                 ty,
                 // A read-only property is set by the server: never required
                 // when sending, so it is optional on the Rust side.
