@@ -5,10 +5,10 @@
 //! generator emits the event type a publisher works with: the element type
 //! itself when the batch has one list, otherwise an enum with one variant
 //! per list. The enum is named after the batch with a leading `Batch` and a
-//! trailing `Request` removed (`BatchConversationEventRequest` →
-//! `ConversationEvent`), or with `Item` appended when neither is present;
+//! trailing `Request` removed (`BatchWidgetChangeRequest` →
+//! `WidgetChange`), or with `Item` appended when neither is present;
 //! a variant is named after its list with a trailing `Events`/`s` removed
-//! (`phoneTransferEvents` → `PhoneTransfer`).
+//! (`widgetMovedEvents` → `WidgetMoved`).
 
 use crate::ir::{BatchDef, BatchList, TypeDef, TypeKind, TypeRef};
 use crate::naming::{self, Namespace};
@@ -88,9 +88,9 @@ mod tests {
 
     #[test]
     fn names_follow_the_documented_rules() {
-        assert_eq!(enum_name("BatchConversationEventRequest"), "ConversationEvent");
+        assert_eq!(enum_name("BatchWidgetChangeRequest"), "WidgetChange");
         assert_eq!(enum_name("Bundle"), "BundleItem");
-        assert_eq!(variant_name("phoneTransferEvents"), "PhoneTransfer");
+        assert_eq!(variant_name("widgetMovedEvents"), "WidgetMoved");
         assert_eq!(variant_name("widgets"), "Widget");
         assert_eq!(variant_name("Events"), "Events");
     }
