@@ -59,9 +59,11 @@ fn bench(c: &mut Criterion) {
     for copies in [1, 10, 100] {
         let big = scaled(&json, copies);
         group.throughput(Throughput::Elements(copies as u64));
-        group.bench_with_input(BenchmarkId::new("generate synthetic, copies of the Events spec", copies), &big, |b, big| {
-            b.iter(|| codegen::generate_str(big, &options).expect("generates"))
-        });
+        group.bench_with_input(
+            BenchmarkId::new("generate synthetic, copies of the Events spec", copies),
+            &big,
+            |b, big| b.iter(|| codegen::generate_str(big, &options).expect("generates")),
+        );
     }
     group.finish();
 }

@@ -22,6 +22,9 @@ pub struct Api {
     pub error_codes: Vec<ErrorCode>,
     /// Batch request types (see `resolve::batch`), in spec order.
     pub batches: Vec<BatchDef>,
+    /// Types with constraints to check before sending, directly or in a
+    /// nested value; they implement the runtime's `Validate`.
+    pub validated: std::collections::BTreeSet<String>,
 }
 
 /// A batch request type: an object made only of optional lists of objects.
@@ -93,6 +96,47 @@ pub struct Field {
     /// Whether the type refers back to the struct holding it by value, so it
     /// must be boxed.
     pub boxed: bool,
+    /// Checks the value must pass before it is sent.
+    pub constraints: Constraints,
+}
+
+/// The cheap-to-check constraints of a property (`pattern` is recorded for
+/// the docs only).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern` (documented, not checked).
+    pub pattern: Option<String>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum`.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: bool,
+}
+
+impl Constraints {
+    /// Whether anything here is checked before sending.
+    pub fn is_checked(&self) -> bool {
+        self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.min_items.is_some()
+            || self.max_items.is_some()
+            || self.unique_items
+            || self.minimum.is_some()
+            || self.maximum.is_some()
+    }
 }
 
 /// One value of a string enum.

@@ -44,8 +44,8 @@
 
 #![warn(missing_docs)]
 
-mod batch;
 mod auth;
+mod batch;
 mod client;
 mod datetime;
 mod error;
@@ -60,12 +60,15 @@ mod string_enum;
 pub mod apis;
 #[rustfmt::skip]
 pub mod models;
+pub mod validate;
 
 pub(crate) use string_enum::string_enum;
 
 pub use apis::*;
 pub use batch::{into_batches, Batch, SendBatch, StrFields, MAX_BATCH_SIZE};
-pub use client::{path_segment, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT_VALUE};
+pub use client::{
+    path_segment, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT_VALUE,
+};
 pub use datetime::{DateTime, DateTimeParseError};
 pub use error::{ApiError, Error};
 pub use publisher::{
@@ -75,6 +78,7 @@ pub use publisher::{
 pub use region::{ParseRegionError, Region};
 pub use response::{ApiResponse, CORRELATION_ID_HEADER};
 pub use retry::RetryPolicy;
+pub use validate::Validate;
 
 /// Compiles and runs the Rust code blocks of the workspace README as
 /// doctests, so its examples cannot rot.

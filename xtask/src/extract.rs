@@ -62,7 +62,21 @@ pub fn read_source(path: &Path) -> Result<Value, String> {
 /// How the header names the source: its path relative to the workspace
 /// `root`, `/`-separated (absolute if it shares nothing with the root).
 pub fn source_label(root: &Path, source: &Path) -> String {
-    let absolute = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    // Lexical, not `canonicalize`: a symlinked checkout or reference folder
+    // must give the same label as a real one.
+    let absolute = |p: &Path| {
+        let mut out = std::path::PathBuf::new();
+        for part in std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).components() {
+            match part {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        out
+    };
     let (root, source) = (absolute(root), absolute(source));
     let root_parts: Vec<Component> = root.components().collect();
     let source_parts: Vec<Component> = source.components().collect();

@@ -2,7 +2,7 @@
 //!
 //! The library part holds the pieces that tests can exercise directly.
 
+pub mod corpus;
 pub mod extract;
 pub mod spec_equiv;
 pub mod sync;
-pub mod corpus;

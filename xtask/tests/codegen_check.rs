@@ -69,7 +69,8 @@ fn stale_files_are_reported_and_removed() {
     fs::write(&stray, "// @generated\n").expect("write stray");
     let plan = sync::plan(&layout).expect("plan");
     assert_eq!(plan.stale, vec!["src/models/removed_model.rs".to_owned()]);
-    assert!(sync::report(&plan, "events-sdk").contains("src/models/removed_model.rs: generated file that the spec no longer produces"));
+    assert!(sync::report(&plan, "events-sdk")
+        .contains("src/models/removed_model.rs: generated file that the spec no longer produces"));
     assert_eq!(sync::run(&layout, true), 1);
     assert_eq!(sync::run(&layout, false), 0);
     assert!(!stray.exists());

@@ -19,7 +19,12 @@ use crate::ir::{ApiGroup, BatchDef, ErrorCode, Operation, TypeRef, Variant};
 
 /// The tokens of the file holding `group`; `examples` holds one doctest
 /// text per operation, in order.
-pub fn api_file(group: &ApiGroup, examples: &[String], batches: &[BatchDef]) -> TokenStream {
+pub fn api_file(
+    group: &ApiGroup,
+    examples: &[String],
+    batches: &[BatchDef],
+    validated: &BTreeSet<String>,
+) -> TokenStream {
     let mut models = BTreeSet::new();
     let mut uses = Uses::default();
     for op in &group.operations {
@@ -29,7 +34,8 @@ pub fn api_file(group: &ApiGroup, examples: &[String], batches: &[BatchDef]) -> 
             models.extend(ty.named());
         }
     }
-    let queries = group.operations.iter().filter_map(|op| Some(super::query::query_struct(&group.name, op, op.query.as_ref()?)));
+    let queries =
+        group.operations.iter().filter_map(|op| Some(super::query::query_struct(&group.name, op, op.query.as_ref()?)));
     let model_use = (!models.is_empty()).then(|| {
         let names = models.iter().map(|n| ident(n));
         quote!(use crate::models::{ #(#names),* };)
@@ -54,7 +60,12 @@ pub fn api_file(group: &ApiGroup, examples: &[String], batches: &[BatchDef]) -> 
     let methods = group.operations.iter().zip(examples).map(|(op, example)| {
         let is_batch =
             op.body.as_ref().and_then(|b| b.ty.named()).is_some_and(|n| batches.iter().any(|b| b.type_name == n));
-        operation(op, example, is_batch)
+        let checks = Checks {
+            batch: is_batch,
+            body: op.body.as_ref().map(|b| b.ty.clone()).filter(|t| t.named().is_some_and(|n| validated.contains(n))),
+            query: op.query.as_ref().is_some_and(|q| super::validate::has_checks(&q.fields, validated)),
+        };
+        operation(op, example, checks)
     });
     quote! {
         #![doc = #module_docs]
@@ -110,7 +121,19 @@ fn send_batch(group: &ApiGroup, op: &Operation, body: &str) -> TokenStream {
     }
 }
 
-fn operation(op: &Operation, example: &str, is_batch: bool) -> TokenStream {
+/// What an operation checks before sending.
+struct Checks {
+    /// The body is a batch: its size.
+    batch: bool,
+    /// The body's type when it (or its elements) implement `Validate`.
+    body: Option<TypeRef>,
+    /// The query struct implements `Validate`.
+    query: bool,
+}
+
+fn operation(op: &Operation, example: &str, checks: Checks) -> TokenStream {
+    let is_batch = checks.batch;
+    let validates = checks.body.is_some() || checks.query;
     let fn_name = ident(&op.fn_name);
     let with_info = format_ident!("{}_with_info", op.fn_name.trim_start_matches("r#"));
     let method = ident(&op.method);
@@ -139,7 +162,11 @@ fn operation(op: &Operation, example: &str, is_batch: bool) -> TokenStream {
             let ty = type_tokens(&body.ty);
             params.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
             args.push(quote!(body));
-            if body.required { quote!(Some(body)) } else { quote!(body) }
+            if body.required {
+                quote!(Some(body))
+            } else {
+                quote!(body)
+            }
         }
         None => quote!(None::<&()>),
     };
@@ -152,17 +179,40 @@ fn operation(op: &Operation, example: &str, is_batch: bool) -> TokenStream {
     } else {
         ""
     };
-    let docs = doc_lines(&format!("{}{batch_note}\n\n# Example\n\n```no_run\n{example}\n```", operation_docs(op)));
+    let check_note = if validates {
+        "\n\nThe request is checked against the spec's constraints (lengths, item counts, ranges) before \
+         sending; a violation is [`Error::InvalidRequest`] without a network call."
+    } else {
+        ""
+    };
+    let docs =
+        doc_lines(&format!("{}{batch_note}{check_note}\n\n# Example\n\n```no_run\n{example}\n```", operation_docs(op)));
     let info_docs = doc_lines(&format!(
         "Like [`{0}`](Self::{0}), but also returns the response's status, headers and correlation id.\n\n\
          # Errors\n\nThe same as [`{0}`](Self::{0}).",
         op.fn_name
     ));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let check = is_batch.then(|| match op.body.as_ref().map(|b| b.required) {
-        Some(true) => quote!(crate::Batch::check_size(body)?;),
-        _ => quote!(if let Some(body) = body { crate::Batch::check_size(body)?; }),
+    let mut body_checks = Vec::new();
+    if is_batch {
+        body_checks.push(quote!(crate::Batch::check_size(body)?;));
+    }
+    match &checks.body {
+        Some(TypeRef::List(_)) => body_checks.push(quote!(for item in body {
+            crate::Validate::validate(item)?;
+        })),
+        Some(TypeRef::Map(_)) => body_checks.push(quote!(for item in body.values() {
+            crate::Validate::validate(item)?;
+        })),
+        Some(_) => body_checks.push(quote!(crate::Validate::validate(body)?;)),
+        None => {}
+    }
+    let body_check = (!body_checks.is_empty()).then(|| match op.body.as_ref().map(|b| b.required) {
+        Some(true) => quote!(#(#body_checks)*),
+        _ => quote!(if let Some(body) = body { #(#body_checks)* }),
     });
+    let query_check = checks.query.then(|| quote!(crate::Validate::validate(query)?;));
+    let check = quote!(#query_check #body_check);
     quote! {
         #docs
         #deprecated

@@ -81,7 +81,8 @@ fn parts(index: &Index<'_>, op: &Operation, crate_name: &str) -> Parts {
         .collect();
     let mut root = Vec::new();
     if let Some(query) = &op.query {
-        let values: Vec<TokenStream> = query.fields.iter().filter(|f| f.required).map(|f| b.field_value(f, 1)).collect();
+        let values: Vec<TokenStream> =
+            query.fields.iter().filter(|f| f.required).map(|f| b.field_value(f, 1)).collect();
         let name = ident(&query.name);
         args.push(quote!(&#name::new(#(#values),*)));
         root.push(name);

@@ -159,7 +159,8 @@ fn operation_section(out: &mut String, pages: &Pages, op: &Operation, example: &
         Some(body) => {
             let docs = body.docs.as_deref().map(table_cell).unwrap_or_default();
             let required = if body.required { "required" } else { "optional" };
-            let _ = writeln!(out, "| **body** | {} | {docs} | {required} |", pages.type_cell(&body.ty, "models/", None));
+            let _ =
+                writeln!(out, "| **body** | {} | {docs} | {required} |", pages.type_cell(&body.ty, "models/", None));
         }
         None if op.path_params.is_empty() && op.query.is_none() => {
             out.push_str("| | | This operation takes no parameters. | |\n")
@@ -292,6 +293,18 @@ fn notes(field: &Field) -> String {
     while let TypeRef::List(inner) | TypeRef::Map(inner) = ty {
         ty = inner;
     }
+    let c = &field.constraints;
+    let bounds = [
+        ("minLength", c.min_length.map(|v| v.to_string())),
+        ("maxLength", c.max_length.map(|v| v.to_string())),
+        ("pattern", c.pattern.as_ref().map(|p| format!("`{}`", p.replace('|', "\\|").replace('`', "'")))),
+        ("minItems", c.min_items.map(|v| v.to_string())),
+        ("maxItems", c.max_items.map(|v| v.to_string())),
+        ("uniqueItems", c.unique_items.then(|| "true".to_owned())),
+        ("minimum", c.minimum.map(|v| v.to_string())),
+        ("maximum", c.maximum.map(|v| v.to_string())),
+    ];
+    notes.extend(bounds.into_iter().filter_map(|(k, v)| Some(format!("{k}: {}", v?))));
     match ty {
         TypeRef::DateTime => notes.push("format: date-time".to_owned()),
         TypeRef::I32 => notes.push("format: int32".to_owned()),

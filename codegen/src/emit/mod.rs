@@ -12,6 +12,7 @@ mod markdown;
 mod model;
 mod query;
 mod rust;
+mod validate;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -59,7 +60,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
     for def in &api.types {
         let module = snake_ident(&def.name);
         let mut names: Vec<&str> = vec![def.name.as_str()];
-        let mut tokens = model::model_file(def);
+        let mut tokens = model::model_file(def, &api.validated);
         if let Some(b) = api.batches.iter().find(|b| b.type_name == def.name) {
             tokens.extend(batch::batch_items(b, &mut str_fields_done));
             if b.lists.len() > 1 {
@@ -88,7 +89,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
             .collect::<Result<Vec<_>>>()?;
         push(
             format!("src/apis/{}.rs", group.module.trim_start_matches("r#")),
-            api::api_file(group, &examples, &api.batches),
+            api::api_file(group, &examples, &api.batches, &api.validated),
         )?;
         for op in &group.operations {
             let program = example::example_program(&index, group, op, &options.crate_name);

@@ -15,6 +15,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_lines, first_sentence, spec_docs};
 use super::rust::{ident, type_tokens, Uses};
+use super::validate::validate_impl;
 use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming;
 
@@ -23,8 +24,9 @@ use crate::naming;
 /// fields are required.
 const CLIPPY_MAX_ARGS: usize = 7;
 
-/// The tokens of the file holding `def`.
-pub fn model_file(def: &TypeDef) -> TokenStream {
+/// The tokens of the file holding `def`; types in `validated` get a
+/// `Validate` impl.
+pub fn model_file(def: &TypeDef, validated: &BTreeSet<String>) -> TokenStream {
     let all: Vec<&TypeDef> = std::iter::once(def).chain(&def.inline).collect();
     let defined: BTreeSet<&str> = all.iter().map(|d| d.name.as_str()).collect();
     let mut uses = Uses::default();
@@ -54,7 +56,14 @@ pub fn model_file(def: &TypeDef) -> TokenStream {
         quote!(use super::{ #(#names),* };)
     });
     let uses = uses.items();
-    let items = all.iter().map(|d| type_def(d));
+    let items = all.iter().map(|d| {
+        let validate = match &d.kind {
+            TypeKind::Struct(fields) if validated.contains(&d.name) => validate_impl(&d.name, fields, validated),
+            _ => TokenStream::new(),
+        };
+        let def = type_def(d);
+        quote!(#def #validate)
+    });
     quote! {
         #serde_use
         #uses

@@ -13,6 +13,7 @@ use crate::ir::{Operation, QueryDef, TypeDef, TypeKind, TypeRef};
 
 /// The struct holding `op`'s query parameters, for the API named `api`.
 pub fn query_struct(api: &str, op: &Operation, query: &QueryDef) -> TokenStream {
+    let validate = super::validate::validate_impl(&query.name, &query.fields, &Default::default());
     let name = ident(&query.name);
     let docs = doc_lines(&format!("Query parameters of [`{api}::{0}`]({api}::{0}).", op.fn_name));
     let fields = query.fields.iter().map(|f| {
@@ -62,5 +63,7 @@ pub fn query_struct(api: &str, op: &Operation, query: &QueryDef) -> TokenStream 
                 pairs
             }
         }
+
+        #validate
     }
 }

@@ -29,8 +29,47 @@ pub fn resolve(spec: &OpenAPI) -> Result<Api> {
     let bodies: Vec<&str> =
         groups.iter().flat_map(|g| &g.operations).filter_map(|op| op.body.as_ref()?.ty.named()).collect();
     let batches = batch::find_batches(&types, &bodies, &mut resolver.types);
+    let validated = validated(&types);
     let base_url = spec.servers.first().map(|s| s.url.clone());
-    Ok(Api { title: spec.info.title.clone(), base_url, error_codes: error_codes(&groups), types, groups, batches })
+    Ok(Api {
+        title: spec.info.title.clone(),
+        base_url,
+        error_codes: error_codes(&groups),
+        types,
+        groups,
+        batches,
+        validated,
+    })
+}
+
+/// The structs that need a `Validate` impl: those with a checked
+/// constraint, then (to a fixed point) those holding one of them.
+fn validated(types: &[crate::ir::TypeDef]) -> std::collections::BTreeSet<String> {
+    use crate::ir::TypeKind;
+    let structs: Vec<(&str, &[crate::ir::Field])> = types
+        .iter()
+        .flat_map(|d| std::iter::once(d).chain(&d.inline))
+        .filter_map(|d| match &d.kind {
+            TypeKind::Struct(fields) => Some((d.name.as_str(), fields.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let mut set: std::collections::BTreeSet<String> = structs
+        .iter()
+        .filter(|(_, fields)| fields.iter().any(|f| f.constraints.is_checked()))
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    loop {
+        let before = set.len();
+        for (name, fields) in &structs {
+            if fields.iter().any(|f| f.ty.named().is_some_and(|n| set.contains(n))) {
+                set.insert((*name).to_owned());
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
 }
 
 /// Every distinct error code of every response, in order of first

@@ -37,7 +37,8 @@ pub fn resolve_operations(
         for (method, op) in item.iter() {
             let pointer = join(&path_pointer, method);
             let tag = op.tags.first().cloned().unwrap_or_else(|| "Default".to_owned());
-            let context = Context { components: spec.components.as_ref(), path, path_params: (&item.parameters, &path_pointer) };
+            let context =
+                Context { components: spec.components.as_ref(), path, path_params: (&item.parameters, &path_pointer) };
             let resolved = resolve_operation(&context, schemas, extra, method, op, &pointer)?;
             let resolved = Operation { scopes: scopes(op.security.as_ref().or(spec.security.as_ref())), ..resolved };
             out.push((tag, resolved));

@@ -64,14 +64,16 @@ pub fn resolve_params(
     let mut path_params = Vec::new();
     let mut args = Namespace::with_reserved(&["self", "query", "body", "path"]);
     for segment in template_names(path) {
-        let d = declared
-            .get(&(segment.to_owned(), "path"))
-            .ok_or_else(|| Error::spec(join("#/paths", path), format!("path parameter `{{{segment}}}` is not declared")))?;
+        let d = declared.get(&(segment.to_owned(), "path")).ok_or_else(|| {
+            Error::spec(join("#/paths", path), format!("path parameter `{{{segment}}}` is not declared"))
+        })?;
         let mut field = field(schemas, extra, d, type_prefix, &mut args)?;
         field.required = true;
         path_params.push(field);
     }
-    if let Some(((name, _), d)) = declared.iter().find(|((n, l), _)| *l == "path" && !template_names(path).any(|s| s == n)) {
+    if let Some(((name, _), d)) =
+        declared.iter().find(|((n, l), _)| *l == "path" && !template_names(path).any(|s| s == n))
+    {
         return Err(Error::spec(&d.pointer, format!("path parameter `{name}` does not appear in the path")));
     }
 
@@ -82,7 +84,8 @@ pub fn resolve_params(
         check_query_type(&field.ty, schemas, &d.pointer)?;
         fields.push(field);
     }
-    let query = (!fields.is_empty()).then(|| QueryDef { name: schemas.types.claim(&format!("{type_prefix}Query")), fields });
+    let query =
+        (!fields.is_empty()).then(|| QueryDef { name: schemas.types.claim(&format!("{type_prefix}Query")), fields });
     Ok(Params { path: path_params, query })
 }
 
@@ -114,6 +117,7 @@ fn field(
         ty,
         required: data.required,
         boxed: false,
+        constraints: super::schema::constraints(SchemaRef::from(schema)),
     })
 }
 

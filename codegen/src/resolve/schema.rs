@@ -19,7 +19,7 @@ use openapiv3::{
 };
 
 use crate::error::{join, Error, Result};
-use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Constraints, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::{self, Namespace};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -121,6 +121,7 @@ impl<'a> SchemaResolver<'a> {
                 wire_name: wire.clone(),
                 docs: data.and_then(field_docs),
                 boxed: false, // decided for all types at once by `cycles`
+                constraints: constraints(SchemaRef::from_boxed(property)),
                 ty,
                 // A read-only property is set by the server: never required
                 // when sending, so it is optional on the Rust side.
@@ -292,6 +293,40 @@ impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
             ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
             ReferenceOr::Item(schema) => SchemaRef::Item(schema),
         }
+    }
+}
+
+/// The constraints declared on a property's own schema (a `$ref` has none).
+pub fn constraints(schema: SchemaRef<'_>) -> Constraints {
+    let SchemaRef::Item(schema) = schema else { return Constraints::default() };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => Constraints {
+            min_length: s.min_length,
+            max_length: s.max_length,
+            pattern: s.pattern.clone(),
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Integer(i)) => Constraints {
+            minimum: i.minimum.map(|v| v as f64),
+            maximum: i.maximum.map(|v| v as f64),
+            exclusive_minimum: i.exclusive_minimum,
+            exclusive_maximum: i.exclusive_maximum,
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Number(n)) => Constraints {
+            minimum: n.minimum,
+            maximum: n.maximum,
+            exclusive_minimum: n.exclusive_minimum,
+            exclusive_maximum: n.exclusive_maximum,
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Array(a)) => Constraints {
+            min_items: a.min_items,
+            max_items: a.max_items,
+            unique_items: a.unique_items,
+            ..Constraints::default()
+        },
+        _ => Constraints::default(),
     }
 }
 
