@@ -169,6 +169,8 @@ pub enum TypeRef {
     DateTime,
     /// Any JSON value (a schema without type or properties).
     Json,
+    /// Raw bytes (`Vec<u8>`): a non-JSON, non-text body or answer.
+    Bytes,
     /// A generated type, by Rust name.
     Named(String),
     /// `Vec<T>` (`type: array`).
@@ -218,6 +220,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The type of the success (2xx) response body; `None` for no content.
     pub success: Option<TypeRef>,
+    /// How the success body is encoded.
+    pub success_media: Media,
     /// Every declared response, success and errors, in spec order.
     pub responses: Vec<Response>,
     /// `x-inin-requires-permissions`.
@@ -237,6 +241,19 @@ pub struct Body {
     pub docs: Option<String>,
     /// Whether the body must be sent (otherwise the method takes an `Option`).
     pub required: bool,
+    /// How the body is encoded.
+    pub media: Media,
+}
+
+/// How a body or answer is encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Media {
+    /// JSON (`application/json` or `…+json`).
+    Json,
+    /// Text (`text/…`), as a `String`; the media type.
+    Text(String),
+    /// Anything else, as bytes; the media type.
+    Bytes(String),
 }
 
 /// The query parameters of one operation, as one struct.
@@ -259,6 +276,8 @@ pub struct Response {
     pub ty: Option<TypeRef>,
     /// `x-inin-error-codes` of this response: code and message, in spec order.
     pub error_codes: Vec<(String, String)>,
+    /// How the body is encoded (JSON when there is none).
+    pub media: Media,
 }
 
 /// `x-inin-requires-permissions`.

@@ -2,6 +2,9 @@
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::{snippet, Error};
 
 /// The header Genesys Cloud uses to identify a request in its logs; quote it
 /// when you contact Genesys support.
@@ -43,6 +46,42 @@ impl<T> ApiResponse<T> {
     /// Consumes the response, returning the decoded body.
     pub fn into_body(self) -> T {
         self.body
+    }
+}
+
+impl ApiResponse<Vec<u8>> {
+    /// Decodes a raw answer as JSON; an empty body decodes as JSON `null`
+    /// (which is what operations without a response body expect).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidResponse`] with a snippet of the body when it is not
+    /// the expected JSON.
+    pub fn into_json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        let bytes = if self.body.iter().all(u8::is_ascii_whitespace) { &b"null"[..] } else { &self.body[..] };
+        match serde_json::from_slice(bytes) {
+            Ok(body) => Ok(ApiResponse { status: self.status, headers: self.headers, body }),
+            Err(e) => Err(self.invalid(e.to_string())),
+        }
+    }
+
+    /// Decodes a raw answer as UTF-8 text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidResponse`] when the body is not UTF-8.
+    pub fn into_text(self) -> Result<ApiResponse<String>, Error> {
+        match String::from_utf8(self.body) {
+            Ok(body) => Ok(ApiResponse { status: self.status, headers: self.headers, body }),
+            Err(e) => {
+                let message = e.to_string();
+                Err(ApiResponse { status: self.status, headers: self.headers, body: e.into_bytes() }.invalid(message))
+            }
+        }
+    }
+
+    fn invalid(&self, message: String) -> Error {
+        Error::InvalidResponse { status: self.status, message, snippet: snippet(&String::from_utf8_lossy(&self.body)) }
     }
 }
 

@@ -13,7 +13,7 @@ commands:
   spec --from <published.json|yaml> --tag <Tag> [--out spec/events-api.yaml]
                    extract one tag of a published Swagger 2.0 description as an OpenAPI 3.0.3 fragment
   corpus <dir> [--only name,name]
-                   generate a throwaway SDK crate per spec fragment in <dir> and `cargo check` it";
+                   generate a throwaway SDK crate per spec fragment in <dir> and `cargo clippy -D warnings` it";
 
 fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

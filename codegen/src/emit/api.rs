@@ -15,7 +15,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_lines, sanitize, spec_docs};
 use super::model::enum_def;
 use super::rust::{ident, type_tokens, Uses};
-use crate::ir::{ApiGroup, BatchDef, ErrorCode, Operation, TypeRef, Variant};
+use crate::ir::{ApiGroup, BatchDef, ErrorCode, Media, Operation, TypeRef, Variant};
 
 /// The tokens of the file holding `group`; `examples` holds one doctest
 /// text per operation, in order.
@@ -159,7 +159,11 @@ fn operation(op: &Operation, example: &str, checks: Checks) -> TokenStream {
     }
     let body_arg = match &op.body {
         Some(body) => {
-            let ty = type_tokens(&body.ty);
+            let ty = match &body.media {
+                Media::Json => type_tokens(&body.ty),
+                Media::Text(_) => quote!(str),
+                Media::Bytes(_) => quote!([u8]),
+            };
             params.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
             args.push(quote!(body));
             if body.required {
@@ -170,7 +174,12 @@ fn operation(op: &Operation, example: &str, checks: Checks) -> TokenStream {
         }
         None => quote!(None::<&()>),
     };
+    let raw = op.body.as_ref().is_some_and(|b| b.media != Media::Json) || op.success_media != Media::Json;
     let path = path_expr(op);
+    let encode_path = op.path_params.iter().map(|p| {
+        let name = ident(&p.name);
+        quote!(let #name = crate::path_segment(#name);)
+    });
     let query_arg = if op.query.is_some() { quote!(&query.to_pairs()) } else { quote!(&[]) };
     let batch_note = if is_batch {
         "\n\nThe batch is checked before sending: one with no event, or with more than \
@@ -193,6 +202,8 @@ fn operation(op: &Operation, example: &str, checks: Checks) -> TokenStream {
         op.fn_name
     ));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    // The deprecated method calls its deprecated `_with_info` twin.
+    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     let mut body_checks = Vec::new();
     if is_batch {
         body_checks.push(quote!(crate::Batch::check_size(body)?;));
@@ -212,10 +223,16 @@ fn operation(op: &Operation, example: &str, checks: Checks) -> TokenStream {
         _ => quote!(if let Some(body) = body { #(#body_checks)* }),
     });
     let query_check = checks.query.then(|| quote!(crate::Validate::validate(query)?;));
+    let call = if raw {
+        raw_call(op, &method, &path, &query_arg)
+    } else {
+        quote!(self.client.send(Method::#method, #path, #query_arg, #body_arg).await)
+    };
     let check = quote!(#query_check #body_check);
     quote! {
         #docs
         #deprecated
+        #allow_deprecated
         pub async fn #fn_name(&self, #(#params),*) -> Result<#success, Error> {
             self.#with_info(#(#args),*).await.map(ApiResponse::into_body)
         }
@@ -224,8 +241,45 @@ fn operation(op: &Operation, example: &str, checks: Checks) -> TokenStream {
         #deprecated
         pub async fn #with_info(&self, #(#params),*) -> Result<ApiResponse<#success>, Error> {
             #check
-            self.client.send(Method::#method, #path, #query_arg, #body_arg).await
+            #(#encode_path)*
+            #call
         }
+    }
+}
+
+/// The call for an operation whose body or answer is not JSON: the body is
+/// encoded here (`(media type, bytes)`), the runtime's `exchange` sends it,
+/// and the answer is decoded by its media type.
+fn raw_call(op: &Operation, method: &proc_macro2::Ident, path: &TokenStream, query: &TokenStream) -> TokenStream {
+    let encode = |media: &Media, var: TokenStream| match media {
+        Media::Json => quote!(("application/json", crate::client::json_body(#var)?)),
+        Media::Text(m) => quote!((#m, #var.as_bytes().to_vec())),
+        Media::Bytes(m) => quote!((#m, #var.to_vec())),
+    };
+    let body = match &op.body {
+        Some(body) if body.required => {
+            let encoded = encode(&body.media, quote!(body));
+            quote!(Some(#encoded))
+        }
+        Some(body) => {
+            let encoded = encode(&body.media, quote!(b));
+            match &body.media {
+                Media::Json => quote!(match body { Some(b) => Some(#encoded), None => None }),
+                _ => quote!(body.map(|b| #encoded)),
+            }
+        }
+        None => quote!(None),
+    };
+    let (accept, decode) = match &op.success_media {
+        Media::Json => ("application/json", quote!(.into_json())),
+        Media::Text(m) => (m.as_str(), quote!(.into_text())),
+        Media::Bytes(m) => (m.as_str(), TokenStream::new()),
+    };
+    let exchange = quote!(self.client.exchange(Method::#method, #path, #query, #body, #accept).await);
+    if decode.is_empty() {
+        exchange
+    } else {
+        quote!(#exchange?#decode)
     }
 }
 
@@ -236,19 +290,24 @@ fn path_expr(op: &Operation) -> TokenStream {
         let path = &op.path;
         return quote!(#path);
     }
+    // Path parameters are in template order; plain identifiers are captured
+    // inline (`{user_id}`), raw ones (`r#type`) cannot be and are passed.
     let mut template = String::new();
+    let mut passed = Vec::new();
     let mut rest = op.path.as_str();
-    while let Some((before, after)) = rest.split_once('{') {
+    for p in &op.path_params {
+        let Some((before, after)) = rest.split_once('{') else { break };
         template.push_str(&before.replace('}', "}}"));
-        template.push_str("{}");
+        if p.name.starts_with("r#") {
+            template.push_str("{}");
+            passed.push(ident(&p.name));
+        } else {
+            template.push_str(&format!("{{{}}}", p.name));
+        }
         rest = after.split_once('}').map_or("", |(_, tail)| tail);
     }
     template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let values = op.path_params.iter().map(|p| {
-        let name = ident(&p.name);
-        quote!(crate::path_segment(#name))
-    });
-    quote!(&format!(#template, #(#values),*))
+    quote!(&format!(#template #(, #passed)*))
 }
 
 /// The Markdown doc comment of an operation: summary, description, the

@@ -103,6 +103,9 @@ fn event_enum(batch: &BatchDef) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        // Events move into batch lists by value; boxing the big ones would
+        // cost an allocation per event for no gain.
+        #[allow(clippy::large_enum_variant)]
         pub enum #event_ty {
             #(#variants)*
         }

@@ -270,6 +270,7 @@ impl Builder<'_> {
                 quote!(at)
             }
             TypeRef::Json => quote!(serde_json::Value::Null),
+            TypeRef::Bytes => quote!(b"example".to_vec()),
             TypeRef::Map(_) => quote!(Default::default()),
             TypeRef::List(inner) => {
                 let element = self.value(inner, depth + 1);

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::api::table_cell;
 use super::docs::sanitize;
-use crate::ir::{Api, ApiGroup, Field, Operation, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, ApiGroup, Field, Media, Operation, TypeDef, TypeKind, TypeRef};
 
 /// Where each type is documented: page (relative to `docs/models/`) and
 /// anchor for inline types.
@@ -57,6 +57,7 @@ impl Pages {
             TypeRef::F64 => "f64".to_owned(),
             TypeRef::DateTime => "DateTime".to_owned(),
             TypeRef::Json => "serde_json::Value".to_owned(),
+            TypeRef::Bytes => "Vec&lt;u8&gt;".to_owned(),
             TypeRef::Named(name) => self.link(name, prefix, current),
             TypeRef::List(inner) => format!("Vec&lt;{}&gt;", self.type_cell(inner, prefix, current)),
             TypeRef::Map(inner) => format!("BTreeMap&lt;String, {}&gt;", self.type_cell(inner, prefix, current)),
@@ -191,7 +192,11 @@ pub fn signature(op: &Operation) -> String {
         param.push_str(&format!(", query: &{}", query.name));
     }
     if let Some(b) = &op.body {
-        let ty = rust_type(&b.ty);
+        let ty = match &b.media {
+            Media::Json => rust_type(&b.ty),
+            Media::Text(_) => "str".to_owned(),
+            Media::Bytes(_) => "[u8]".to_owned(),
+        };
         param.push_str(&if b.required { format!(", body: &{ty}") } else { format!(", body: Option<&{ty}>") });
     }
     let ret = op.success.as_ref().map_or_else(|| "()".to_owned(), rust_type);
@@ -208,6 +213,7 @@ fn rust_type(ty: &TypeRef) -> String {
         TypeRef::F64 => "f64".into(),
         TypeRef::DateTime => "DateTime".into(),
         TypeRef::Json => "serde_json::Value".into(),
+        TypeRef::Bytes => "Vec<u8>".into(),
         TypeRef::Named(n) => n.clone(),
         TypeRef::List(inner) => format!("Vec<{}>", rust_type(inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner)),

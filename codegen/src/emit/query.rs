@@ -1,7 +1,8 @@
 //! Query parameter structs: one per operation with query parameters, built
 //! like a model (`new(required…)` plus `with_<param>` setters), with
-//! `to_pairs` giving the key/value pairs in spec order (a list repeats its
-//! key, an unset optional parameter is left out).
+//! `to_pairs` giving the key/value pairs (required values first, then the
+//! others, each group in spec order; a list repeats its key, an unset
+//! optional parameter is left out).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -25,18 +26,37 @@ pub fn query_struct(api: &str, op: &Operation, query: &QueryDef) -> TokenStream 
         let ty = field_type(f);
         quote!(#docs pub #fname: #ty,)
     });
-    let pairs = query.fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        let wire = &f.wire_name;
-        match (&f.ty, f.required) {
-            (TypeRef::List(_), true) => quote!(pairs.extend(self.#fname.iter().map(|v| (#wire, v.to_string())));),
-            (TypeRef::List(_), false) => {
-                quote!(pairs.extend(self.#fname.iter().flatten().map(|v| (#wire, v.to_string())));)
-            }
-            (_, true) => quote!(pairs.push((#wire, self.#fname.to_string()));),
-            (_, false) => quote!(if let Some(v) = &self.#fname { pairs.push((#wire, v.to_string())); }),
-        }
+    // Required single values start the list; lists and optional values
+    // follow, each group in spec order.
+    let is_single = |f: &&crate::ir::Field| f.required && !matches!(f.ty, TypeRef::List(_));
+    let singles = query.fields.iter().filter(is_single).map(|f| {
+        let (fname, wire) = (ident(&f.name), &f.wire_name);
+        quote!((#wire, self.#fname.to_string()))
     });
+    let others: Vec<TokenStream> = query
+        .fields
+        .iter()
+        .filter(|f| !is_single(f))
+        .map(|f| {
+            let (fname, wire) = (ident(&f.name), &f.wire_name);
+            match (&f.ty, f.required) {
+                (TypeRef::List(_), true) => quote!(pairs.extend(self.#fname.iter().map(|v| (#wire, v.to_string())));),
+                (TypeRef::List(_), false) => {
+                    quote!(pairs.extend(self.#fname.iter().flatten().map(|v| (#wire, v.to_string())));)
+                }
+                _ => quote!(if let Some(v) = &self.#fname { pairs.push((#wire, v.to_string())); }),
+            }
+        })
+        .collect();
+    let pairs_body = if others.is_empty() {
+        quote!(vec![#(#singles),*])
+    } else {
+        quote! {
+            let mut pairs = vec![#(#singles),*];
+            #(#others)*
+            pairs
+        }
+    };
     let no_required = query.fields.iter().all(|f| !f.required);
     let default = no_required.then(|| quote!(Default,));
     let def = TypeDef {
@@ -56,11 +76,10 @@ pub fn query_struct(api: &str, op: &Operation, query: &QueryDef) -> TokenStream 
         #constructor
 
         impl #name {
-            /// The query pairs, in spec order.
+            /// The query pairs: required values first, then the others
+            /// (a list repeats its key; unset values are left out).
             pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-                let mut pairs = Vec::new();
-                #(#pairs)*
-                pairs
+                #pairs_body
             }
         }
 

@@ -26,6 +26,7 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::DateTime => quote!(DateTime),
         TypeRef::Json => quote!(Value),
+        TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Named(name) => {
             let name = ident(name);
             quote!(#name)

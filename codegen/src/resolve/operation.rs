@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::schema::{SchemaRef, SchemaResolver};
 use crate::error::{join, Error, Result};
-use crate::ir::{self, Body, Operation, Permissions, TypeDef, TypeRef};
+use crate::ir::{self, Body, Media, Operation, Permissions, TypeDef, TypeRef};
 use crate::naming::{self, Namespace};
 
 const REQUEST_BODY_PREFIX: &str = "#/components/requestBodies/";
@@ -89,7 +89,9 @@ fn resolve_operation(
         let (response, at) = lookup(response, RESPONSE_PREFIX, components.map(|c| &c.responses), &at)?;
         responses.push(resolve_response(code, response, schemas, extra, &format!("{type_prefix}Response"), &at)?);
     }
-    let success = responses.iter().find(|r| r.status.starts_with('2')).and_then(|r| r.ty.clone());
+    let first_success = responses.iter().find(|r| r.status.starts_with('2'));
+    let success = first_success.and_then(|r| r.ty.clone());
+    let success_media = first_success.map_or(Media::Json, |r| r.media.clone());
     Ok(Operation {
         fn_name: naming::snake_ident(&id),
         id,
@@ -102,6 +104,7 @@ fn resolve_operation(
         query: params.query,
         body,
         success,
+        success_media,
         responses,
         permissions: permissions(&op.extensions, pointer)?,
         scopes: Vec::new(),
@@ -139,6 +142,30 @@ fn is_json(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
+/// How a body of `media_type` (found at `pointer`) is carried: JSON, text
+/// (`text/…`, a `String`) or bytes (anything else, `Vec<u8>`). Form and
+/// multipart bodies need field encoding and are not supported.
+fn media(media_type: &str, pointer: &str) -> Result<Media> {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if !media_type.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(Error::spec(pointer, "media type is not printable ASCII"));
+    }
+    if is_json(&essence) {
+        Ok(Media::Json)
+    } else if essence.starts_with("multipart/") || essence == "application/x-www-form-urlencoded" {
+        Err(Error::spec(pointer, format!("`{media_type}` bodies are not supported")))
+    } else if essence.starts_with("text/") {
+        Ok(Media::Text(media_type.to_owned()))
+    } else {
+        Ok(Media::Bytes(media_type.to_owned()))
+    }
+}
+
+/// The content entry to use: the JSON one if any, else the first.
+fn pick(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+    content.iter().find(|(media, _)| is_json(media)).or_else(|| content.iter().next())
+}
+
 fn request_body(
     body: &RequestBody,
     schemas: &mut SchemaResolver<'_>,
@@ -146,15 +173,20 @@ fn request_body(
     inline_name: &str,
     pointer: &str,
 ) -> Result<Body> {
-    let (media, content) = body
-        .content
-        .iter()
-        .find(|(media, _)| is_json(media))
-        .ok_or_else(|| Error::spec(join(pointer, "content"), "only JSON request bodies are supported"))?;
-    let at = join(&join(&join(pointer, "content"), media), "schema");
-    let schema = content.schema.as_ref().ok_or_else(|| Error::spec(&at, "request body without a schema"))?;
-    let ty = schemas.type_of_ref_or(inline_name, SchemaRef::from(schema), &at, extra)?;
-    Ok(Body { ty, docs: body.description.clone(), required: body.required })
+    let (media_type, content) =
+        pick(&body.content).ok_or_else(|| Error::spec(join(pointer, "content"), "request body without content"))?;
+    let media_pointer = join(&join(pointer, "content"), media_type);
+    let media = media(media_type, &media_pointer)?;
+    let ty = match &media {
+        Media::Json => {
+            let at = join(&media_pointer, "schema");
+            let schema = content.schema.as_ref().ok_or_else(|| Error::spec(&at, "request body without a schema"))?;
+            schemas.type_of_ref_or(inline_name, SchemaRef::from(schema), &at, extra)?
+        }
+        Media::Text(_) => TypeRef::String,
+        Media::Bytes(_) => TypeRef::Bytes,
+    };
+    Ok(Body { ty, docs: body.description.clone(), required: body.required, media })
 }
 
 fn resolve_response(
@@ -165,22 +197,29 @@ fn resolve_response(
     inline_name: &str,
     pointer: &str,
 ) -> Result<ir::Response> {
-    let ty = match response.content.iter().find(|(media, _)| is_json(media)) {
-        Some((media, content)) => match &content.schema {
-            Some(schema) => {
-                let at = join(&join(&join(pointer, "content"), media), "schema");
-                Some(schemas.type_of_ref_or(inline_name, SchemaRef::from(schema), &at, extra)?)
-            }
-            None => Some(TypeRef::Json),
-        },
-        None if response.content.is_empty() => None,
-        None => return Err(Error::spec(join(pointer, "content"), "only JSON responses are supported")),
+    let (ty, media) = match pick(&response.content) {
+        Some((media_type, content)) => {
+            let media_pointer = join(&join(pointer, "content"), media_type);
+            let media = media(media_type, &media_pointer)?;
+            let ty = match (&media, &content.schema) {
+                (Media::Json, Some(schema)) => {
+                    let at = join(&media_pointer, "schema");
+                    schemas.type_of_ref_or(inline_name, SchemaRef::from(schema), &at, extra)?
+                }
+                (Media::Json, None) => TypeRef::Json,
+                (Media::Text(_), _) => TypeRef::String,
+                (Media::Bytes(_), _) => TypeRef::Bytes,
+            };
+            (Some(ty), media)
+        }
+        None => (None, Media::Json),
     };
     Ok(ir::Response {
         status,
         description: response.description.clone(),
         ty,
         error_codes: error_codes(&response.extensions, pointer)?,
+        media,
     })
 }
 

@@ -125,7 +125,7 @@ fn field(
 fn check_query_type(ty: &TypeRef, schemas: &SchemaResolver<'_>, pointer: &str) -> Result<()> {
     let scalar = |t: &TypeRef| match t {
         TypeRef::Named(name) => schemas.is_enum(name),
-        TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Json => false,
+        TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Json | TypeRef::Bytes => false,
         _ => true,
     };
     let ok = match ty {

@@ -17,7 +17,7 @@ mod builder;
 pub use builder::ClientBuilder;
 
 use crate::auth::Auth;
-use crate::error::{snippet, ApiError, Error};
+use crate::error::{ApiError, Error};
 use crate::models::ErrorBody;
 use crate::region::Region;
 use crate::response::{correlation_id, ApiResponse};
@@ -117,8 +117,8 @@ impl Client {
         &self.inner.retry
     }
 
-    /// Sends one call (with its retries) and decodes the answer. Used by the
-    /// generated API methods: `path` is already filled in (see
+    /// Sends one JSON call (with its retries) and decodes the JSON answer.
+    /// Used by the generated API methods: `path` is already filled in (see
     /// [`path_segment`]), `query` holds the query pairs in order (a list
     /// parameter repeats its key).
     pub(crate) async fn send<B, T>(
@@ -133,11 +133,24 @@ impl Client {
         T: DeserializeOwned,
     {
         let body = match body {
-            Some(body) => Some(
-                serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("body does not serialize: {e}")))?,
-            ),
+            Some(body) => Some((JSON, json_body(body)?)),
             None => None,
         };
+        self.exchange(method, path, query, body, JSON).await?.into_json()
+    }
+
+    /// Sends one call with a body of any media type (`(content type,
+    /// bytes)`), asking for `accept`, and returns the answer's bytes. The
+    /// generated methods of operations with non-JSON bodies or answers use
+    /// it; retries, authentication and errors work as for [`Self::send`].
+    pub(crate) async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<(&'static str, Vec<u8>)>,
+        accept: &'static str,
+    ) -> Result<ApiResponse<Vec<u8>>, Error> {
         let url = self.url(path, query);
         let policy = &self.inner.retry;
         let started = Instant::now();
@@ -154,11 +167,11 @@ impl Client {
                 status = tracing::field::Empty,
                 correlation_id = tracing::field::Empty,
             );
-            let outcome = self.attempt(&method, &url, body.as_deref()).instrument(span).await;
+            let payload = body.as_ref().map(|(content_type, bytes)| (*content_type, bytes.as_slice()));
+            let outcome = self.attempt(&method, &url, payload, accept).instrument(span).await;
             let error = match outcome {
                 Ok(answer) if answer.status.is_success() => {
-                    return decode(answer.status, &answer.bytes)
-                        .map(|body| ApiResponse::new(answer.status, answer.headers, body));
+                    return Ok(ApiResponse::new(answer.status, answer.headers, answer.bytes));
                 }
                 Ok(answer) => {
                     if answer.status == StatusCode::UNAUTHORIZED
@@ -216,16 +229,22 @@ impl Client {
 
     /// One attempt: token, request, whole answer. A non-2xx answer is `Ok`
     /// here; the caller decides about 401s and retries.
-    async fn attempt(&self, method: &Method, url: &str, body: Option<&[u8]>) -> Result<Answer, Error> {
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<(&'static str, &[u8])>,
+        accept: &'static str,
+    ) -> Result<Answer, Error> {
         let inner = &self.inner;
         let bearer = inner.auth.bearer(&inner.http, inner.request_timeout).await?;
         let mut request = inner
             .http
             .request(method.clone(), url)
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(ACCEPT, HeaderValue::from_static(accept))
             .bearer_auth(bearer.token.expose());
-        if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body.to_vec());
+        if let Some((content_type, bytes)) = body {
+            request = request.header(CONTENT_TYPE, HeaderValue::from_static(content_type)).body(bytes.to_vec());
         }
         if let Some(timeout) = inner.request_timeout {
             request = request.timeout(timeout);
@@ -314,15 +333,12 @@ fn transport(error: reqwest::Error) -> Error {
     }
 }
 
-/// Decodes a 2xx body; an empty body decodes as JSON `null` (which is what
-/// operations without a response body expect).
-fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T, Error> {
-    let text = if bytes.iter().all(u8::is_ascii_whitespace) { &b"null"[..] } else { bytes };
-    serde_json::from_slice(text).map_err(|e| Error::InvalidResponse {
-        status,
-        message: e.to_string(),
-        snippet: snippet(&String::from_utf8_lossy(bytes)),
-    })
+/// The JSON media type.
+const JSON: &str = "application/json";
+
+/// Serializes a JSON request body.
+pub(crate) fn json_body<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("body does not serialize: {e}")))
 }
 
 fn api_error(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> Error {

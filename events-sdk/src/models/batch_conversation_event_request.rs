@@ -410,6 +410,7 @@ impl BatchConversationEventRequest {
 ///
 /// `From` conversions exist for each event type, so `event.into()` works.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ConversationEvent {
     /// An event for [`end_transfer_events`](BatchConversationEventRequest::end_transfer_events).
     EndTransfer(EndTransferEvent),
