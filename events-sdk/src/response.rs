@@ -89,3 +89,25 @@ impl ApiResponse<Vec<u8>> {
 pub(crate) fn correlation_id(headers: &HeaderMap) -> Option<&str> {
     headers.get(CORRELATION_ID_HEADER).and_then(|v| v.to_str().ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(body: &[u8]) -> ApiResponse<Vec<u8>> {
+        ApiResponse::new(StatusCode::OK, HeaderMap::new(), body.to_vec())
+    }
+
+    #[test]
+    fn raw_answers_decode_as_json_text_or_not_at_all() {
+        let json: ApiResponse<serde_json::Value> = raw(br#"{"a":1}"#).into_json().unwrap();
+        assert_eq!(json.body()["a"], 1);
+        let empty: ApiResponse<()> = raw(b"  ").into_json().unwrap();
+        assert_eq!(empty.status(), StatusCode::OK);
+        assert_eq!(raw("héllo".as_bytes()).into_text().unwrap().into_body(), "héllo");
+        let not_utf8 = raw(&[0xff, 0xfe]).into_text().unwrap_err();
+        assert!(matches!(not_utf8, Error::InvalidResponse { .. }), "{not_utf8}");
+        let not_json = raw(b"<html>").into_json::<serde_json::Value>().unwrap_err();
+        assert!(not_json.to_string().contains("<html>"), "{not_json}");
+    }
+}
