@@ -181,7 +181,7 @@ async fn every_event_kind(
 /// keys (the spec does not forbid additional properties), so a renamed or
 /// dropped optional field would otherwise go unnoticed.
 fn check_wire(case: &str, body: &Value, sent: &Sent, report: &mut Report) {
-    let differences = cases::json_differences(body, &sent.wire);
+    let differences = support::json_diff::json_differences(body, &sent.wire);
     if !differences.is_empty() {
         report.fail(format!("{case}: the SDK sends different JSON than it was given:\n  {}", differences.join("\n  ")));
     }

@@ -16,6 +16,7 @@ use events_sdk::DateTime;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
+use support::json_diff::json_differences;
 use support::spec_values::{full_value, minimal_value, schema_names, spec, DATE_TIME};
 use time::macros::datetime;
 
@@ -43,35 +44,6 @@ where
 
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
-}
-
-/// Readable list of where `expected` and `actual` differ (JSON pointers).
-fn json_differences(expected: &Value, actual: &Value) -> Vec<String> {
-    fn walk(at: &str, expected: &Value, actual: &Value, out: &mut Vec<String>) {
-        match (expected, actual) {
-            (Value::Object(e), Value::Object(a)) => {
-                for (key, value) in e {
-                    match a.get(key) {
-                        Some(other) => walk(&format!("{at}/{key}"), value, other, out),
-                        None => out.push(format!("{at}/{key}: missing from output (was {value})")),
-                    }
-                }
-                for key in a.keys().filter(|k| !e.contains_key(*k)) {
-                    out.push(format!("{at}/{key}: in output but not in input ({})", a[key]));
-                }
-            }
-            (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
-                for (i, (e, a)) in e.iter().zip(a).enumerate() {
-                    walk(&format!("{at}/{i}"), e, a, out);
-                }
-            }
-            _ if expected == actual => {}
-            _ => out.push(format!("{}: expected {expected}, got {actual}", if at.is_empty() { "/" } else { at })),
-        }
-    }
-    let mut out = Vec::new();
-    walk("", expected, actual, &mut out);
-    out
 }
 
 /// Declares, for every listed model: `MODEL_NAMES` (the list, checked against
@@ -180,7 +152,7 @@ fn model_list_is_exactly_the_spec_schemas() {
 // (as a misnamed field would be) is dropped by deserialization, and the check
 // reports it instead of passing.
 #[test]
-#[should_panic(expected = "/notInTheSpec: missing from output")]
+#[should_panic(expected = "/notInTheSpec: missing")]
 fn round_trip_check_catches_keys_the_model_drops() {
     let mut input = full_value(&spec(), "UserPresenceEvent");
     input["notInTheSpec"] = json!("x");

@@ -3,14 +3,14 @@
 //! on the wire, caching, single flight, expiry, 401 handling, login
 //! failures, and that no secret ever shows in `Debug` or `tracing` output.
 
+mod support;
+
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use events_sdk::models::{
-    BatchEventResponse, BatchUserRoutingStatusEventRequest, UserRoutingStatusEvent, UserRoutingStatusEventStatus,
-};
-use events_sdk::{Client, DateTime, Error, EventsApi, RetryPolicy};
+use events_sdk::models::BatchEventResponse;
+use events_sdk::{Client, Error, EventsApi, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -32,16 +32,7 @@ fn client(server: &MockServer) -> Client {
         .expect("client builds")
 }
 
-fn batch() -> BatchUserRoutingStatusEventRequest {
-    let event = UserRoutingStatusEvent::new(
-        "6d1ba6a4-8d6e-4f25-9ad0-2b3e5c0d9c11",
-        DateTime::now(),
-        "a3b9c1d2-0e4f-4a6b-8c7d-9e0f1a2b3c4d",
-        UserRoutingStatusEventStatus::Idle,
-        "runtime-tests",
-    );
-    BatchUserRoutingStatusEventRequest::new().with_user_routing_status_events(vec![event])
-}
+use support::routing_status_batch as batch;
 
 async fn call(client: &Client) -> Result<BatchEventResponse, Error> {
     EventsApi::new(client.clone()).post_events_users_routingstatus(&batch()).await

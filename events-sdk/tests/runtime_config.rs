@@ -2,28 +2,19 @@
 //! transport-level failures come back, against real HTTP servers on
 //! loopback (wiremock) where a server is needed.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use events_sdk::models::{
-    BatchEventResponse, BatchUserRoutingStatusEventRequest, UserRoutingStatusEvent, UserRoutingStatusEventStatus,
-};
-use events_sdk::{ApiResponse, Client, DateTime, Error, EventsApi, Region, RetryPolicy, DEFAULT_BASE_URL};
+use events_sdk::models::BatchEventResponse;
+use events_sdk::{ApiResponse, Client, Error, EventsApi, Region, RetryPolicy, DEFAULT_BASE_URL};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ROUTE: &str = "/api/v2/events/users/routingstatus";
 
-fn batch() -> BatchUserRoutingStatusEventRequest {
-    let event = UserRoutingStatusEvent::new(
-        "6d1ba6a4-8d6e-4f25-9ad0-2b3e5c0d9c11",
-        DateTime::now(),
-        "a3b9c1d2-0e4f-4a6b-8c7d-9e0f1a2b3c4d",
-        UserRoutingStatusEventStatus::Idle,
-        "runtime-tests",
-    );
-    BatchUserRoutingStatusEventRequest::new().with_user_routing_status_events(vec![event])
-}
+use support::routing_status_batch as batch;
 
 async fn call(client: Client) -> Result<ApiResponse<BatchEventResponse>, Error> {
     EventsApi::new(client).post_events_users_routingstatus_with_info(&batch()).await

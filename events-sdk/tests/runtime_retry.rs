@@ -2,12 +2,12 @@
 //! answers are retried, how long the client waits, and what the error says
 //! when it gives up.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use events_sdk::models::{
-    BatchEventResponse, BatchUserRoutingStatusEventRequest, UserRoutingStatusEvent, UserRoutingStatusEventStatus,
-};
-use events_sdk::{Client, DateTime, Error, ErrorCode, EventsApi, RetryPolicy};
+use events_sdk::models::BatchEventResponse;
+use events_sdk::{Client, Error, ErrorCode, EventsApi, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -29,17 +29,7 @@ fn fast() -> RetryPolicy {
     RetryPolicy::new().base_delay(Duration::from_millis(10)).max_delay(Duration::from_millis(20))
 }
 
-/// A batch of one routing-status event.
-fn batch() -> BatchUserRoutingStatusEventRequest {
-    let event = UserRoutingStatusEvent::new(
-        "6d1ba6a4-8d6e-4f25-9ad0-2b3e5c0d9c11",
-        DateTime::now(),
-        "a3b9c1d2-0e4f-4a6b-8c7d-9e0f1a2b3c4d",
-        UserRoutingStatusEventStatus::Idle,
-        "runtime-tests",
-    );
-    BatchUserRoutingStatusEventRequest::new().with_user_routing_status_events(vec![event])
-}
+use support::routing_status_batch as batch;
 
 async fn call(api: &EventsApi) -> Result<BatchEventResponse, Error> {
     api.post_events_users_routingstatus(&batch()).await

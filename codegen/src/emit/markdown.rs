@@ -49,18 +49,10 @@ impl Pages {
     /// The Markdown type column for `ty`.
     fn type_cell(&self, ty: &TypeRef, prefix: &str, current: Option<&str>) -> String {
         match ty {
-            TypeRef::String => "String".to_owned(),
-            TypeRef::Bool => "bool".to_owned(),
-            TypeRef::I32 => "i32".to_owned(),
-            TypeRef::I64 => "i64".to_owned(),
-            TypeRef::F32 => "f32".to_owned(),
-            TypeRef::F64 => "f64".to_owned(),
-            TypeRef::DateTime => "DateTime".to_owned(),
-            TypeRef::Json => "serde_json::Value".to_owned(),
-            TypeRef::Bytes => "Vec&lt;u8&gt;".to_owned(),
             TypeRef::Named(name) => self.link(name, prefix, current),
             TypeRef::List(inner) => format!("Vec&lt;{}&gt;", self.type_cell(inner, prefix, current)),
             TypeRef::Map(inner) => format!("BTreeMap&lt;String, {}&gt;", self.type_cell(inner, prefix, current)),
+            other => rust_type(other).replace('<', "&lt;").replace('>', "&gt;"),
         }
     }
 }

@@ -290,32 +290,3 @@ where
     let wire = serde_json::to_value(&typed).map_err(|e| format!("the SDK's {type_name} does not serialize: {e}"))?;
     Ok(Sent { wire, result: send(typed).await })
 }
-
-/// Where `expected` and `actual` differ, as JSON pointers.
-pub fn json_differences(expected: &Value, actual: &Value) -> Vec<String> {
-    fn walk(at: &str, expected: &Value, actual: &Value, out: &mut Vec<String>) {
-        match (expected, actual) {
-            (Value::Object(e), Value::Object(a)) => {
-                for (key, value) in e {
-                    match a.get(key) {
-                        Some(other) => walk(&format!("{at}/{key}"), value, other, out),
-                        None => out.push(format!("{at}/{key}: not sent (was {value})")),
-                    }
-                }
-                for key in a.keys().filter(|k| !e.contains_key(*k)) {
-                    out.push(format!("{at}/{key}: sent but not in the spec-built event ({})", a[key]));
-                }
-            }
-            (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
-                for (i, (e, a)) in e.iter().zip(a).enumerate() {
-                    walk(&format!("{at}/{i}"), e, a, out);
-                }
-            }
-            _ if expected == actual => {}
-            _ => out.push(format!("{}: expected {expected}, sent {actual}", if at.is_empty() { "/" } else { at })),
-        }
-    }
-    let mut out = Vec::new();
-    walk("", expected, actual, &mut out);
-    out
-}
